@@ -1,0 +1,8 @@
+import type { IvkBridge } from '../shared/ipc';
+
+declare global {
+  interface Window {
+    ivk: IvkBridge;
+  }
+}
+export {};
