@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import {
+  AddImagesToBoardResult,
+  BatchInput,
+  BoardChanges,
+  BoardDTO,
+  DeleteBoardResult,
+  DeleteImagesResult,
+  EnqueueBatchResult,
+  ImageDTO,
+  ImageNamesResult,
+  ModelConfig,
+  ModelsList,
+  QueueItemIds,
+  RemoveImagesFromBoardResult,
+  SessionQueueItem,
+  StarredImagesResult,
+  UnstarredImagesResult,
+} from '../../shared/invokeai';
+import type { ImageNamesQuery, InvokeApi, RequestOptions, UploadInput } from './contract';
+import { DEFAULT_BASE_URL, Http, type Call, type TokenSource } from './http';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+import { multipartWithProgress } from './upload-body';
+
+const QUEUE = 'api/v1/queue/default';
+/** The server's cap on `images_by_names` and `items_by_ids` (422 above it). */
+export const MAX_NAMES_PER_CALL = 1000;
+
+export interface InvokeClientOptions {
+  /** Defaults to http://127.0.0.1:9090; a base path (a proxy's `/invoke`) is kept. */
+  baseUrl?: string;
+  /** Read before every request, so a token kept elsewhere (safeStorage) is never copied here. */
+  getToken?: TokenSource;
+  /** Multi-user servers return a fresh token on mutating calls; store it for the next ones. */
+  onTokenRefreshed?: (token: string) => void;
+  /** Per attempt; default 20 s. */
+  timeoutMs?: number;
+  /** Per upload attempt; default 5 minutes. */
+  uploadTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+const Version = z.object({ version: z.string() });
+const Metadata = z.record(z.string(), z.unknown()).nullable();
+
+const isImage = (mediaType: string) => mediaType.startsWith('image/');
+
+/** The InvokeAI HTTP API over Node's fetch, validated at the boundary with the wire schemas. */
+export class InvokeClient implements InvokeApi {
+  readonly baseUrl: string;
+  private readonly http: Http;
+  private readonly uploadTimeoutMs: number;
+
+  constructor(options: InvokeClientOptions = {}) {
+    this.http = new Http({
+      baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
+      getToken: options.getToken,
+      onTokenRefreshed: options.onTokenRefreshed,
+      timeoutMs: options.timeoutMs ?? 20_000,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+    });
+    this.baseUrl = this.http.baseUrl;
+    this.uploadTimeoutMs = options.uploadTimeoutMs ?? 300_000;
+  }
+
+  /** The liveness probe: the only route that needs no login, even on multi-user servers. */
+  async version(options?: RequestOptions): Promise<string> {
+    const { version } = await this.http.json(get('api/v1/app/version', {}, options), Version, 'AppVersion');
+    return version;
+  }
+
+  listBoards(includeArchived: boolean, options?: RequestOptions): Promise<BoardDTO[]> {
+    // Paged mode reports a wrong `total`; `all=true` is the reliable list.
+    const call = get('api/v1/boards/', { all: true, include_archived: includeArchived }, options);
+    return this.http.json(call, z.array(BoardDTO), 'BoardDTO');
+  }
+
+  createBoard(name: string): Promise<BoardDTO> {
+    return this.http.json({ method: 'POST', route: 'api/v1/boards/', query: { board_name: name } }, BoardDTO, 'BoardDTO');
+  }
+
+  updateBoard(boardId: string, changes: BoardChanges): Promise<BoardDTO> {
+    const body = BoardChanges.parse(changes);
+    return this.http.json({ method: 'PATCH', route: `api/v1/boards/${seg(boardId)}`, body: jsonBody(body) }, BoardDTO, 'BoardDTO');
+  }
+
+  async deleteBoard(boardId: string, includeImages: boolean): Promise<void> {
+    const call: Call = { method: 'DELETE', route: `api/v1/boards/${seg(boardId)}`, query: { include_images: includeImages } };
+    await this.http.json(call, DeleteBoardResult, 'DeleteBoardResult');
+  }
+
+  async addImagesToBoard(boardId: string, imageNames: readonly string[]): Promise<string[]> {
+    const body = jsonBody({ board_id: boardId, image_names: imageNames });
+    const result = await this.http.json({ method: 'POST', route: 'api/v1/board_images/batch', body }, AddImagesToBoardResult, 'AddImagesToBoardResult');
+    return result.added_images;
+  }
+
+  async removeImagesFromBoard(imageNames: readonly string[]): Promise<string[]> {
+    const body = jsonBody({ image_names: imageNames });
+    const call: Call = { method: 'POST', route: 'api/v1/board_images/batch/delete', body };
+    const result = await this.http.json(call, RemoveImagesFromBoardResult, 'RemoveImagesFromBoardResult');
+    return result.removed_images;
+  }
+
+  imageNames(query: ImageNamesQuery, options?: RequestOptions): Promise<ImageNamesResult> {
+    return this.http.json(get('api/v1/images/names', { ...query }, options), ImageNamesResult, 'ImageNamesResult');
+  }
+
+  async imagesByNames(imageNames: readonly string[], options?: RequestOptions): Promise<ImageDTO[]> {
+    const dtos: ImageDTO[] = [];
+    for (const names of chunks(imageNames, MAX_NAMES_PER_CALL)) {
+      const call = readPost('api/v1/images/images_by_names', { image_names: names }, options);
+      dtos.push(...(await this.http.json(call, z.array(ImageDTO), 'ImageDTO')));
+    }
+    return dtos;
+  }
+
+  image(imageName: string, options?: RequestOptions): Promise<ImageDTO> {
+    return this.http.json(get(`api/v1/images/i/${seg(imageName)}`, {}, options), ImageDTO, 'ImageDTO');
+  }
+
+  imageMetadata(imageName: string, options?: RequestOptions): Promise<Record<string, unknown> | null> {
+    return this.http.json(get(`api/v1/images/i/${seg(imageName)}/metadata`, {}, options), Metadata, 'MetadataField');
+  }
+
+  thumbnail(imageName: string, options?: RequestOptions): Promise<Uint8Array> {
+    return this.http.bytes(get(`api/v1/images/i/${seg(imageName)}/thumbnail`, {}, options), isImage);
+  }
+
+  fullImage(imageName: string, options?: RequestOptions): Promise<Uint8Array> {
+    return this.http.bytes(get(`api/v1/images/i/${seg(imageName)}/full`, {}, options), isImage);
+  }
+
+  async starImages(imageNames: readonly string[]): Promise<string[]> {
+    const call: Call = { method: 'POST', route: 'api/v1/images/star', body: jsonBody({ image_names: imageNames }) };
+    return (await this.http.json(call, StarredImagesResult, 'StarredImagesResult')).starred_images;
+  }
+
+  async unstarImages(imageNames: readonly string[]): Promise<string[]> {
+    const call: Call = { method: 'POST', route: 'api/v1/images/unstar', body: jsonBody({ image_names: imageNames }) };
+    return (await this.http.json(call, UnstarredImagesResult, 'UnstarredImagesResult')).unstarred_images;
+  }
+
+  deleteImages(imageNames: readonly string[]): Promise<DeleteImagesResult> {
+    const call: Call = { method: 'POST', route: 'api/v1/images/delete', body: jsonBody({ image_names: imageNames }) };
+    return this.http.json(call, DeleteImagesResult, 'DeleteImagesResult');
+  }
+
+  uploadImage(input: UploadInput, options?: RequestOptions): Promise<ImageDTO> {
+    const call: Call = {
+      method: 'POST',
+      route: 'api/v1/images/upload',
+      query: {
+        image_category: input.image_category,
+        is_intermediate: input.is_intermediate ?? false,
+        // The server answers 404 to `none`; Uncategorized is the absence of a board.
+        board_id: input.board_id === 'none' ? undefined : input.board_id,
+      },
+      body: () =>
+        multipartWithProgress(
+          { bytes: input.bytes, fileName: input.file_name, contentType: input.content_type },
+          {},
+          input.onProgress,
+        ),
+      timeoutMs: options?.timeoutMs ?? this.uploadTimeoutMs,
+      signal: options?.signal,
+    };
+    return this.http.json(call, ImageDTO, 'ImageDTO');
+  }
+
+  async queueItemIds(options?: RequestOptions): Promise<number[]> {
+    return (await this.http.json(get(`${QUEUE}/item_ids`, {}, options), QueueItemIds, 'ItemIdsResult')).item_ids;
+  }
+
+  async queueItemsByIds(itemIds: readonly number[], options?: RequestOptions): Promise<SessionQueueItem[]> {
+    const items: SessionQueueItem[] = [];
+    for (const ids of chunks(itemIds, MAX_NAMES_PER_CALL)) {
+      const call = readPost(`${QUEUE}/items_by_ids`, { item_ids: ids }, options);
+      items.push(...(await this.http.json(call, z.array(SessionQueueItem), 'SessionQueueItem')));
+    }
+    return items;
+  }
+
+  cancelQueueItem(itemId: number): Promise<SessionQueueItem> {
+    return this.http.json({ method: 'PUT', route: `${QUEUE}/i/${itemId}/cancel` }, SessionQueueItem, 'SessionQueueItem');
+  }
+
+  enqueueBatch(batch: BatchInput, options?: RequestOptions): Promise<EnqueueBatchResult> {
+    const call: Call = {
+      method: 'POST',
+      route: `${QUEUE}/enqueue_batch`,
+      body: jsonBody({ batch: BatchInput.parse(batch), prepend: false }),
+      ...callOptions(options),
+    };
+    return this.http.json(call, EnqueueBatchResult, 'EnqueueBatchResult');
+  }
+
+  async models(options?: RequestOptions): Promise<ModelConfig[]> {
+    const { models } = await this.http.json(get('api/v2/models/', {}, options), ModelsList, 'ModelsList');
+    // The config union grows every release: one the app cannot read must not hide the others.
+    return models.flatMap((raw) => {
+      const parsed = ModelConfig.safeParse(raw);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+}
+
+function callOptions(options: RequestOptions | undefined): Pick<Call, 'signal' | 'timeoutMs'> {
+  return { signal: options?.signal, ...(options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+}
+
+function get(route: string, query: Call['query'], options: RequestOptions | undefined): Call {
+  return { method: 'GET', route, query, ...callOptions(options) };
+}
+
+/** A POST that only reads, so it may be retried like a GET. */
+function readPost(route: string, body: unknown, options: RequestOptions | undefined): Call {
+  return { method: 'POST', route, body: jsonBody(body), idempotent: true, ...callOptions(options) };
+}
+
+function jsonBody(value: unknown): Call['body'] {
+  const text = JSON.stringify(value);
+  return () => ({ body: text, headers: { 'content-type': 'application/json' } });
+}
+
+/** Image names are UUIDs with `.png`, but a path segment is escaped all the same. */
+function seg(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import type { ImageDTO } from '../../shared/invokeai';
+import type { UploadItem } from '../../shared/ipc';
+import type { ImageCategory } from '../../shared/models';
+import type { InvokeApi } from '../api/contract';
+import { ApiError, describeApiError } from '../api/errors';
+import { checkUploadFile } from './check';
+import type { PendingUpload, PendingUploadStore } from './pending-store';
+
+export interface UploadRequest {
+  paths: readonly string[];
+  /** A board id; null or `none` for Uncategorized. */
+  board_id: string | null;
+  /** Default `user`: uploads land among the Assets, as in InvokeAI's own UI. */
+  category?: ImageCategory;
+}
+
+export interface UploadRunnerOptions {
+  api: Pick<InvokeApi, 'uploadImage'>;
+  store: PendingUploadStore;
+  /** Called with each uploaded image's DTO (main puts it into the cache). */
+  onUploaded: (dto: ImageDTO) => void | Promise<void>;
+  /** Every item, after any of them changes state or makes progress. */
+  onChange?: (items: UploadItem[]) => void;
+  /** Uploads at once; default 3. More only fights over the same server. */
+  concurrency?: number;
+  /** Default 50 MB. */
+  maxBytes?: number;
+}
+
+/** Progress is reported in steps of this much, so a big file does not flood the UI. */
+const PROGRESS_STEP = 0.05;
+
+/**
+ * Uploads files with bounded concurrency. Each file is checked locally first (a bad one is
+ * refused with its reason while the others go on); each accepted one waits in the pending store
+ * until the server has answered for it, so that a server that cannot be reached, or a quit
+ * mid-upload, leaves it queued for `retryPending` rather than lost. (A quit at the instant the
+ * server stored the file may upload it twice on resume; losing a file the user dropped is the
+ * worse failure.)
+ */
+export class UploadRunner {
+  private readonly items = new Map<string, UploadItem>();
+  private readonly waiting: PendingUpload[] = [];
+  private readonly running = new Set<string>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly concurrency: number;
+
+  constructor(private readonly options: UploadRunnerOptions) {
+    this.concurrency = Math.max(1, options.concurrency ?? 3);
+    for (const pending of options.store.list()) {
+      this.items.set(pending.id, newItem(pending, WAITING_FOR_SERVER));
+    }
+  }
+
+  /** Queues the files and returns their items at once; the uploads go on in the background. */
+  start(request: UploadRequest): UploadItem[] {
+    const boardId = request.board_id === 'none' ? null : request.board_id;
+    const queuedAt = new Date().toISOString();
+    const pending = request.paths.map(
+      (path): PendingUpload => ({
+        id: randomUUID(),
+        path,
+        file_name: basename(path),
+        board_id: boardId,
+        category: request.category ?? 'user',
+        queued_at: queuedAt,
+      }),
+    );
+    this.options.store.add(...pending);
+    const started = pending.map((upload) => this.enqueue(upload));
+    this.changed();
+    this.pump();
+    return started.map((item) => ({ ...item }));
+  }
+
+  /** Runs again every upload still pending (call it when the server is reachable again). */
+  retryPending(): UploadItem[] {
+    const queued = new Set(this.waiting.map((p) => p.id));
+    const retried = this.options.store
+      .list()
+      .filter((pending) => !this.running.has(pending.id) && !queued.has(pending.id))
+      .map((pending) => this.enqueue(pending));
+    this.changed();
+    this.pump();
+    return retried.map((item) => ({ ...item }));
+  }
+
+  list(): UploadItem[] {
+    return [...this.items.values()].map((item) => ({ ...item }));
+  }
+
+  /** Resolves once nothing is uploading or waiting for a slot. */
+  idle(): Promise<void> {
+    if (this.running.size === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private enqueue(pending: PendingUpload): UploadItem {
+    const item = newItem(pending, null);
+    this.items.set(pending.id, item);
+    this.waiting.push(pending);
+    return item;
+  }
+
+  private pump(): void {
+    while (this.running.size < this.concurrency) {
+      const next = this.waiting.shift();
+      if (!next) break;
+      this.running.add(next.id);
+      void this.upload(next).finally(() => {
+        this.running.delete(next.id);
+        this.pump();
+        if (this.running.size === 0 && this.waiting.length === 0) {
+          for (const resolve of this.idleWaiters.splice(0)) resolve();
+        }
+      });
+    }
+  }
+
+  private async upload(pending: PendingUpload): Promise<void> {
+    const { store, api } = this.options;
+    const check = await checkUploadFile(pending.path, this.options.maxBytes === undefined ? {} : { maxBytes: this.options.maxBytes });
+    if (!check.ok) {
+      store.remove(pending.id);
+      this.update(pending.id, { state: 'failed', error: check.reason });
+      return;
+    }
+    this.update(pending.id, { state: 'uploading', progress: 0, error: null });
+    let dto: ImageDTO;
+    try {
+      dto = await api.uploadImage({
+        bytes: check.bytes,
+        file_name: check.fileName,
+        content_type: check.contentType,
+        image_category: pending.category,
+        ...(pending.board_id ? { board_id: pending.board_id } : {}),
+        onProgress: (sent, total) => this.progress(pending.id, total > 0 ? sent / total : 0),
+      });
+    } catch (error) {
+      if (serverAbsent(error)) {
+        this.update(pending.id, { state: 'queued', progress: 0, error: WAITING_FOR_SERVER });
+        // The rest would fail the same way, each after its own timeout: park them too.
+        for (const parked of this.waiting.splice(0)) this.update(parked.id, { error: WAITING_FOR_SERVER });
+        return;
+      }
+      store.remove(pending.id);
+      this.update(pending.id, { state: 'failed', error: describeApiError(error) });
+      return;
+    }
+    store.remove(pending.id);
+    this.update(pending.id, { state: 'done', progress: 1, error: null, image_name: dto.image_name });
+    try {
+      await this.options.onUploaded(dto);
+    } catch {
+      // The image is on the server whatever the cache did with it; the next sync brings it in.
+    }
+  }
+
+  private progress(id: string, fraction: number): void {
+    const item = this.items.get(id);
+    if (!item || item.state !== 'uploading') return;
+    const value = Math.min(1, fraction);
+    if (value - item.progress >= PROGRESS_STEP || (value === 1 && item.progress < 1)) this.update(id, { progress: value });
+  }
+
+  private update(id: string, change: Partial<UploadItem>): void {
+    const item = this.items.get(id);
+    if (!item) return;
+    Object.assign(item, change);
+    this.changed();
+  }
+
+  private changed(): void {
+    this.options.onChange?.(this.list());
+  }
+}
+
+const WAITING_FOR_SERVER = 'Waiting for the server: it cannot be reached right now. The upload will resume when it is back.';
+
+function newItem(pending: PendingUpload, error: string | null): UploadItem {
+  return { id: pending.id, file_name: pending.file_name, state: 'queued', progress: 0, error, image_name: null };
+}
+
+/** Failures that say nothing about the file: the server (or the way to it) is not there. */
+function serverAbsent(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  const { info } = error;
+  return info.kind === 'unreachable' || info.kind === 'timeout' || (info.kind === 'http' && [502, 503, 504].includes(info.status));
+}
