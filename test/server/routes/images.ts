@@ -1,0 +1,268 @@
+/** `/api/v1/images/*`: lists, names, DTOs, bytes, metadata, upload, star, delete. */
+import busboy from 'busboy';
+import type { ImageCategory } from '../data/gallery';
+import { encodePng, readPngText } from '../data/png';
+import { HttpError, json, type Reply, type RequestContext, type Router } from '../http';
+import { cropVisible, decodeImage, resizeTo } from '../imaging';
+import type { StandInState } from '../state';
+import { IMAGE_CATEGORIES, IMAGE_ORIGINS, imageDTO, imageUrl, parseMetadata, thumbnailUrl, type ImageQuery, type ImageRecord } from '../store';
+import type { ParamReader } from '../validation';
+
+/** FastAPI's bare `HTTPException(status_code=404)`. */
+const notFound = (): HttpError => new HttpError(404, 'Not Found');
+
+/** Cache headers of image bytes in single-user mode (immutable by name, no ETag). */
+const IMAGE_CACHE = 'max-age=31536000';
+
+function readImageQuery(q: ParamReader): ImageQuery {
+  return {
+    image_origin: q.enumValue('image_origin', IMAGE_ORIGINS, null),
+    categories: q.enumList('categories', IMAGE_CATEGORIES),
+    is_intermediate: q.bool('is_intermediate', null),
+    board_id: q.str('board_id'),
+    order_dir: q.enumValue('order_dir', ['ASC', 'DESC'] as const, 'DESC'),
+    starred_first: q.bool('starred_first', true),
+    search_term: q.str('search_term'),
+  };
+}
+
+interface Upload {
+  file: { data: Buffer; mimeType: string } | undefined;
+  fields: Record<string, string>;
+}
+
+function readMultipart(ctx: RequestContext): Promise<Upload> {
+  return new Promise((resolve) => {
+    const upload: Upload = { file: undefined, fields: {} };
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: ctx.req.headers });
+    } catch {
+      // Not multipart at all: FastAPI then reports the `file` field as missing.
+      ctx.req.resume();
+      ctx.req.on('end', () => resolve(upload));
+      return;
+    }
+    parser.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (name === 'file' && !upload.file) upload.file = { data: Buffer.concat(chunks), mimeType: info.mimeType };
+      });
+    });
+    parser.on('field', (name, value) => {
+      upload.fields[name] = value;
+    });
+    parser.on('close', () => resolve(upload));
+    parser.on('error', () => resolve(upload));
+    ctx.req.pipe(parser);
+  });
+}
+
+const WORKFLOW_FIELDS = ['name', 'author', 'description', 'version', 'contact', 'tags', 'notes', 'exposedFields', 'meta', 'nodes', 'edges'];
+
+function validWorkflow(text: string | undefined): string | null {
+  const value = parseMetadata(text ?? null);
+  return value && WORKFLOW_FIELDS.every((f) => f in value) ? text! : null;
+}
+
+function validGraph(text: string | undefined): string | null {
+  const value = parseMetadata(text ?? null);
+  const nodes = value?.nodes;
+  const ok = value && (value.edges === undefined || Array.isArray(value.edges))
+    && (nodes === undefined || (typeof nodes === 'object' && nodes !== null && !Array.isArray(nodes)));
+  return ok ? text! : null;
+}
+
+export function registerImageRoutes(router: Router, state: StandInState): void {
+  const { gallery, files } = state;
+
+  const record = (ctx: RequestContext): ImageRecord => {
+    const r = gallery.getImage(ctx.param('image_name'));
+    if (!r) throw notFound();
+    return r;
+  };
+
+  router.get('/api/v1/images/', (ctx) => {
+    const q = ctx.queryReader();
+    const query = readImageQuery(q);
+    const offset = q.int('offset', 0, { ge: 0 });
+    const limit = q.int('limit', 10, { ge: 0, le: 1000 });
+    q.done();
+    const { images } = gallery.queryImages(query);
+    return json({ limit, offset, total: images.length, items: images.slice(offset, offset + limit).map(imageDTO) });
+  });
+
+  router.get('/api/v1/images/names', (ctx) => {
+    const q = ctx.queryReader();
+    const query = readImageQuery(q);
+    q.done();
+    const { images, starredCount } = gallery.queryImages(query);
+    return json({ image_names: images.map((r) => r.image_name), starred_count: starredCount, total_count: images.length });
+  });
+
+  router.post('/api/v1/images/images_by_names', async (ctx) => {
+    const body = await ctx.bodyReader();
+    const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
+    body.done();
+    return json(names.map((n) => gallery.getImage(n)).filter((r): r is ImageRecord => r !== undefined).map(imageDTO));
+  });
+
+  router.get('/api/v1/images/i/{image_name}', (ctx) => json(imageDTO(record(ctx))));
+
+  router.patch('/api/v1/images/i/{image_name}', async (ctx) => {
+    const body = await ctx.bodyReader({ embedded: false });
+    // Unknown keys are allowed and ignored (extra="allow"); session_id and the flags are strict.
+    const image_category = body.enumValue('image_category', IMAGE_CATEGORIES, { nullable: true });
+    const session_id = body.str('session_id', { nullable: true });
+    const is_intermediate = body.bool('is_intermediate', { strict: true, nullable: true });
+    const starred = body.bool('starred', { strict: true, nullable: true });
+    body.done();
+    const updated = gallery.updateImage(ctx.param('image_name'), {
+      ...(image_category ? { image_category } : {}),
+      ...(typeof session_id === 'string' ? { session_id } : {}),
+      ...(typeof is_intermediate === 'boolean' ? { is_intermediate } : {}),
+      ...(typeof starred === 'boolean' ? { starred } : {}),
+    });
+    if (!updated) throw new HttpError(400, 'Failed to update image');
+    return json(imageDTO(updated));
+  });
+
+  router.delete('/api/v1/images/i/{image_name}', (ctx) => {
+    if (!gallery.getImage(ctx.param('image_name'))) throw new HttpError(404, 'Image not found');
+    const { deleted, affectedBoards } = gallery.deleteImages([ctx.param('image_name')]);
+    for (const name of deleted) files.forget(name);
+    return json({ affected_boards: affectedBoards, deleted_images: deleted, failed_images: [] });
+  });
+
+  const full = (ctx: RequestContext, head: boolean): Reply => {
+    const r = record(ctx);
+    const png = files.png(r);
+    return {
+      status: 200,
+      body: head ? Buffer.alloc(0) : png,
+      contentType: 'image/png',
+      headers: {
+        'cache-control': IMAGE_CACHE,
+        'content-disposition': `inline; filename="${r.image_name}"`,
+        ...(head ? { 'content-length': String(png.length) } : {}),
+      },
+    };
+  };
+  router.get('/api/v1/images/i/{image_name}/full', (ctx) => full(ctx, false));
+  router.head('/api/v1/images/i/{image_name}/full', (ctx) => full(ctx, true));
+
+  router.get('/api/v1/images/i/{image_name}/thumbnail', async (ctx) => ({
+    status: 200,
+    body: await files.thumbnail(record(ctx)),
+    contentType: 'image/webp',
+    headers: { 'cache-control': IMAGE_CACHE },
+  }));
+
+  router.get('/api/v1/images/i/{image_name}/metadata', (ctx) => json(parseMetadata(record(ctx).metadata)));
+
+  router.get('/api/v1/images/i/{image_name}/workflow', (ctx) => {
+    const r = record(ctx);
+    return json({ workflow: gallery.workflowOf(r), graph: gallery.graphOf(r) });
+  });
+
+  // URLs are built from the name alone: no lookup, so a missing image still gets them.
+  router.get('/api/v1/images/i/{image_name}/urls', (ctx) => {
+    const name = ctx.param('image_name');
+    return json({ image_name: name, image_url: imageUrl(name), thumbnail_url: thumbnailUrl(name) });
+  });
+
+  router.post('/api/v1/images/upload', async (ctx) => {
+    const q = ctx.queryReader();
+    const category = q.enumValue('image_category', IMAGE_CATEGORIES, null, { required: true });
+    const isIntermediate = q.bool('is_intermediate', null, { required: true });
+    const boardId = q.str('board_id');
+    const sessionId = q.str('session_id');
+    const crop = q.bool('crop_visible', null) ?? false;
+    const upload = await readMultipart(ctx);
+    if (!upload.file) q.errors.push({ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null });
+    q.done();
+    // The board is checked before the file is looked at.
+    if (boardId !== null && !gallery.getBoard(boardId)) throw new HttpError(404, 'Board not found');
+    const file = upload.file!;
+    if (!file.mimeType.startsWith('image')) throw new HttpError(415, 'Not an image');
+    let image = await decodeImage(file.data);
+    if (!image) throw new HttpError(415, 'Failed to read image');
+    if (upload.fields.resize_to !== undefined) {
+      const size = parseMetadata(upload.fields.resize_to);
+      const w = Number(size?.width);
+      const h = Number(size?.height);
+      if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1 || w * h > 4096 * 4096) {
+        throw new HttpError(400, 'Invalid resize_to format or size');
+      }
+      image = await resizeTo(image, w, h);
+    }
+    if (crop) image = cropVisible(image);
+    // Metadata: the form field when it is a JSON object, else the PNG's own chunk.
+    const chunks = readPngText(file.data);
+    const formMetadata = upload.fields.metadata !== undefined ? parseMetadata(upload.fields.metadata) : null;
+    const metadata = formMetadata ? JSON.stringify(formMetadata) : (parseMetadata(chunks.invokeai_metadata ?? null) ? chunks.invokeai_metadata! : null);
+    // Embedded workflow and graph are kept only when they parse as what they claim to be.
+    const workflow = validWorkflow(chunks.invokeai_workflow);
+    const graph = validGraph(chunks.invokeai_graph);
+    const text: Record<string, string> = {};
+    if (metadata) text.invokeai_metadata = metadata;
+    if (workflow) text.invokeai_workflow = workflow;
+    if (graph) text.invokeai_graph = graph;
+    const created = gallery.addImage({
+      image_origin: 'external',
+      image_category: category as ImageCategory,
+      width: image.width,
+      height: image.height,
+      is_intermediate: isIntermediate === true,
+      board_id: boardId,
+      session_id: sessionId,
+      node_id: null,
+      metadata,
+      workflow,
+      graph,
+      source: { kind: 'file', png: encodePng(image, text) },
+    });
+    return json(imageDTO(created), 201, { location: `api/v1/images/i/${created.image_name}/full` });
+  });
+
+  router.post('/api/v1/images/star', async (ctx) => {
+    const body = await ctx.bodyReader();
+    const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
+    body.done();
+    const { changed, affectedBoards } = gallery.setStarred(names, true);
+    return json({ affected_boards: affectedBoards, starred_images: changed, failed_images: [] });
+  });
+
+  router.post('/api/v1/images/unstar', async (ctx) => {
+    const body = await ctx.bodyReader();
+    const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
+    body.done();
+    const { changed, affectedBoards } = gallery.setStarred(names, false);
+    return json({ affected_boards: affectedBoards, unstarred_images: changed, failed_images: [] });
+  });
+
+  router.post('/api/v1/images/delete', async (ctx) => {
+    const body = await ctx.bodyReader();
+    const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
+    body.done();
+    // Names that do not exist are skipped, not reported as failed.
+    const { deleted, affectedBoards } = gallery.deleteImages(names);
+    for (const name of deleted) files.forget(name);
+    return json({ affected_boards: affectedBoards, deleted_images: deleted, failed_images: [] });
+  });
+
+  router.delete('/api/v1/images/uncategorized', () => {
+    const { deleted, affectedBoards } = gallery.deleteImages(gallery.namesWhere((r) => r.board_id === null));
+    for (const name of deleted) files.forget(name);
+    return json({ affected_boards: affectedBoards, deleted_images: deleted, failed_images: [] });
+  });
+
+  router.get('/api/v1/images/intermediates', () => json(gallery.intermediateCount()));
+
+  router.delete('/api/v1/images/intermediates', () => {
+    const { deleted } = gallery.deleteImages(gallery.namesWhere((r) => r.is_intermediate));
+    for (const name of deleted) files.forget(name);
+    return json(deleted.length);
+  });
+}
