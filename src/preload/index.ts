@@ -23,7 +23,7 @@ const bridge: IvkBridge = {
   on(event, listener) {
     if (!Object.hasOwn(eventContract, event)) throw new IvkError('unknown_channel', `Unknown event "${String(event)}"`);
     const channel = EVENT_CHANNEL_PREFIX + event;
-    const wrapped = (_event: Electron.IpcRendererEvent, payload: never) => listener(payload);
+    const wrapped = (_event: Electron.IpcRendererEvent, payload: unknown) => listener(payload as never);
     ipcRenderer.on(channel, wrapped);
     return () => ipcRenderer.removeListener(channel, wrapped);
   },

@@ -61,10 +61,10 @@ export class SettingsStore {
     return this.get();
   }
 
-  private readFile(): unknown {
+  private readFile(): Record<string, unknown> {
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
-      return typeof parsed === 'object' && parsed !== null ? parsed : {};
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
     } catch {
       return {};
     }

@@ -1,0 +1,235 @@
+/**
+ * Cache benchmark: fills a cache with synthetic galleries of 100,000 and 1,000,000 images (varied
+ * prompts, 20 boards plus Uncategorized, a few per cent starred, some assets, intermediates and
+ * tombstones mixed in, rows arriving out of creation order) through the same write path sync
+ * uses, then times the reads the gallery makes:
+ *
+ *   filtered page   first page of 200 of a board + category + starred-first view, either order
+ *   search page     first page of 200 of a prompt search (whole words and half-typed prefixes),
+ *                   every board, images tab, starred first
+ *   search + board  the same narrowed to one board
+ *   search count    the exact match count computed after the first page
+ *   deep page       a page of 200 halfway down the biggest view
+ *
+ * Targets at 1M: p95 < 5 ms for the filtered page, < 30 ms for the search page.
+ * Usage: npx tsx bench/cache.ts [--sizes=100000,1000000] [--runs=200] [--keep] (keeps the caches
+ * for inspection and prints where they are)
+ * Writes bench/results/cache.json.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { openCache, type Cache } from '../src/main/cache';
+import type { ImageDTO } from '../src/shared/invokeai';
+import type { GalleryQuery } from '../src/shared/ipc';
+import type { ImageCategory } from '../src/shared/models';
+
+const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
+const SIZES = (args.get('sizes') ?? '100000,1000000').split(',').map(Number);
+const RUNS = Number(args.get('runs') ?? 200);
+const KEEP = args.has('keep');
+const BOARDS = Array.from({ length: 20 }, (_, i) => `board-${String(i).padStart(2, '0')}-0000-4000-8000-000000000000`);
+
+/** mulberry32: the same gallery on every run. */
+function rng(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SUBJECTS = `lighthouse fox astronaut samurai dragon owl robot castle sailboat wolf cat tiger knight witch wizard mermaid
+  phoenix hummingbird whale octopus skyline cabin teahouse station greenhouse library bridge windmill cathedral market bicycle
+  airship submarine treehouse fisherman dancer blacksmith jellyfish bonsai sunflower koi waterfall glacier volcano caravan
+  island clockwork axolotl panda leopard balloon lantern ramen bookshop violin`.split(/\s+/);
+const ADJECTIVES = `ancient futuristic cozy abandoned majestic tiny colossal whimsical melancholic serene chaotic overgrown
+  crystalline rusty golden misty neon moonlit weathered ornate minimalist surreal gloomy vibrant frozen burning hidden naïve`.split(/\s+/);
+const SETTINGS = [
+  'on a rocky coast', 'in a snowy forest', 'at the edge of a cliff', 'in a bustling harbor', 'under a starry sky',
+  'in a rainy alley', 'on a quiet lake', 'in a sunlit meadow', 'inside a cave', 'among the clouds', 'in the desert at dusk',
+  'in an overgrown ruin', 'on a busy street in Tokyo', 'in a Parisian café', 'on the surface of Mars', 'deep underwater',
+];
+const STYLES = [
+  'oil painting', 'watercolor', 'digital art', 'concept art', 'photograph', 'ink illustration', 'pixel art',
+  'low poly 3d render', 'art nouveau poster', 'ukiyo-e woodblock print', 'charcoal sketch', 'cinematic still', 'claymation',
+  'stained glass', 'gouache painting', 'vaporwave', 'cyberpunk', 'film noir', 'matte painting',
+];
+const LIGHTING = ['golden hour', 'soft volumetric light', 'dramatic rim lighting', 'overcast', 'blue hour', 'candlelight', 'backlit', 'moonlight'];
+const QUALITY = ['highly detailed', 'intricate', 'sharp focus', '8k', 'masterpiece', 'award winning', 'depth of field', 'bokeh', 'film grain'];
+const NEGATIVE = ['blurry', 'low quality', 'jpeg artifacts', 'watermark', 'text', 'signature', 'deformed hands', 'extra fingers', 'lowres'];
+const MODELS = [['Juggernaut XL v9', 'sdxl'], ['DreamShaper 8', 'sd-1'], ['FLUX.1 dev', 'flux'], ['RealVisXL 4', 'sdxl']] as const;
+/** What people type: whole words, half-typed words, two-word searches. */
+const SEARCHES = ['lighthouse', 'ligh', 'castle', 'cas', 'golden hour', 'watercolor', 'water', 'axolotl', 'neon', 'fox harbor', 'misty cave', 'dragon', 'wiz', 'tokyo', 'cafe', 'ramen shop', 'stained glass', 'b', 'po', 'juggernaut'];
+
+const CHUNK = 1000;
+
+/** Chunk `c` of a gallery of `n` images, the same on every run whatever order chunks are made in. */
+function synthesizeChunk(c: number, n: number) {
+  const random = rng(20261126 + c);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const start = Date.UTC(2024, 0, 1);
+  const span = 2 * 365 * 24 * 3600 * 1000;
+  const rows: { dto: ImageDTO; metadata: Record<string, unknown> }[] = [];
+  for (let i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+    const name = `${crypto.randomUUID()}.png`;
+    const time = new Date(start + Math.floor((i / n) * span) + Math.floor(random() * 1000)).toISOString().replace('T', ' ').replace('Z', '');
+    const category: ImageCategory = random() < 0.12 ? pick(['user', 'control', 'mask', 'other'] as const) : 'general';
+    const board = random() < 0.25 ? null : pick(BOARDS);
+    const [model, base] = pick(MODELS);
+    rows.push({
+      dto: {
+        image_name: name,
+        image_url: `api/v1/images/i/${name}/full`,
+        thumbnail_url: `api/v1/images/i/${name}/thumbnail`,
+        image_origin: 'internal',
+        image_category: category,
+        width: 1024,
+        height: 1024,
+        created_at: time,
+        updated_at: time,
+        deleted_at: null,
+        is_intermediate: random() < 0.01,
+        session_id: crypto.randomUUID(),
+        node_id: 'canvas_output',
+        starred: random() < 0.05,
+        has_workflow: true,
+        board_id: board,
+      },
+      metadata: {
+        generation_mode: 'txt2img',
+        positive_prompt: `${pick(ADJECTIVES)} ${pick(SUBJECTS)} ${pick(SETTINGS)}, ${pick(STYLES)}, ${pick(LIGHTING)}, ${pick(QUALITY)}, ${pick(QUALITY)}`,
+        negative_prompt: `${pick(NEGATIVE)}, ${pick(NEGATIVE)}`,
+        seed: Math.floor(random() * 4294967295),
+        steps: 30,
+        cfg_scale: 7,
+        scheduler: 'dpmpp_2m_k',
+        model: { key: 'k', hash: 'h', name: model, base, type: 'main' },
+      },
+    });
+  }
+  return rows;
+}
+
+/**
+ * Feeds the gallery chunk by chunk, chunks in shuffled order (a resumed or reordered sync, not a
+ * sorted load), through the same writes sync makes: DTOs, then their metadata.
+ */
+function fill(cache: Cache, n: number, random: () => number) {
+  const chunks: number[] = Array.from({ length: Math.ceil(n / CHUNK) }, (_, i) => i);
+  for (let i = chunks.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [chunks[i], chunks[j]] = [chunks[j]!, chunks[i]!];
+  }
+  let dtoMs = 0;
+  let metadataMs = 0;
+  const deleted: string[] = [];
+  for (const chunk of chunks) {
+    const rows = synthesizeChunk(chunk, n);
+    let start = performance.now();
+    cache.upsertImages(rows.map((row) => row.dto));
+    dtoMs += performance.now() - start;
+    start = performance.now();
+    cache.writeMetadata(rows.map((row) => ({ image_name: row.dto.image_name, json: row.metadata })));
+    metadataMs += performance.now() - start;
+    deleted.push(rows[0]!.dto.image_name);
+  }
+  cache.markDeleted(deleted);
+  // What the app does once a backfill ends: merge the search index back, slice by slice.
+  let tidySlices = 0;
+  let tidyWorstMs = 0;
+  const tidyStart = performance.now();
+  for (let more = true; more; tidySlices++) {
+    const slice = performance.now();
+    more = cache.tidySearchIndex();
+    tidyWorstMs = Math.max(tidyWorstMs, performance.now() - slice);
+  }
+  return {
+    dto_per_second: Math.round(n / (dtoMs / 1000)),
+    metadata_per_second: Math.round(n / (metadataMs / 1000)),
+    tidy_seconds: Math.round((performance.now() - tidyStart) / 100) / 10,
+    tidy_slices: tidySlices,
+    tidy_worst_slice_ms: Math.round(tidyWorstMs * 10) / 10,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function measure(run: (i: number) => unknown) {
+  for (let i = 0; i < 10; i++) run(i);
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    run(i);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  return { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), max: round(times[times.length - 1]!) };
+}
+
+function view(overrides: Partial<GalleryQuery>): GalleryQuery {
+  return { board: 'all', categories: ['general'], starredOnly: false, starredFirst: true, search: '', order: 'newest', ...overrides };
+}
+
+const ASSETS: ImageCategory[] = ['user', 'control', 'mask', 'other'];
+
+function benchSize(n: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'ivk-bench-'));
+  const random = rng(20261126 + n);
+  // Slow-query warnings would flood the output while filling; the figures below are the point.
+  const cache = openCache({ dataDir: dir, profileKey: 'bench', slowQueryMs: Number.POSITIVE_INFINITY });
+  try {
+    console.log(`\n${n.toLocaleString('en')} images: filling the cache…`);
+    const ingest = fill(cache, n, random);
+    const visible = cache.countImages(view({ categories: [], starredFirst: false }));
+    const dbBytes = statSync(cache.dbPath).size + (() => { try { return statSync(`${cache.dbPath}-wal`).size; } catch { return 0; } })();
+    console.log(`  ${visible.toLocaleString('en')} visible; ${ingest.dto_per_second.toLocaleString('en')} DTOs/s, ${ingest.metadata_per_second.toLocaleString('en')} metadata/s; ${(dbBytes / 1e6).toFixed(0)} MB`);
+    console.log(`  search index tidied in ${ingest.tidy_seconds} s, ${ingest.tidy_slices} slices, worst ${ingest.tidy_worst_slice_ms} ms`);
+
+    const board = (i: number) => BOARDS[i % BOARDS.length]!;
+    const results = {
+      filtered_page: measure((i) =>
+        cache.pageImages(view({ board: board(i), categories: i % 4 === 3 ? ASSETS : ['general'], order: i % 2 ? 'oldest' : 'newest' }), 0, 200),
+      ),
+      search_page: measure((i) => cache.listImages(view({ search: SEARCHES[i % SEARCHES.length]! }), 0, 200)),
+      search_board_page: measure((i) => cache.listImages(view({ board: board(i), search: SEARCHES[i % SEARCHES.length]! }), 0, 200)),
+      search_count: measure((i) => {
+        // A write in between: the memo must not answer, the count is what is measured.
+        cache.meta.set('bench', i);
+        return cache.countImages(view({ search: SEARCHES[i % SEARCHES.length]! }));
+      }),
+      deep_page: measure((i) => cache.listImages(view({ starredFirst: false, categories: [] }), Math.floor(visible / 2) + (i % 50) * 200, 200)),
+    };
+    for (const [name, figures] of Object.entries(results)) {
+      console.log(`  ${name.padEnd(18)} p50 ${figures.p50.toFixed(2).padStart(7)} ms   p95 ${figures.p95.toFixed(2).padStart(7)} ms   max ${figures.max.toFixed(2).padStart(7)} ms`);
+    }
+    return { images: n, visible, db_mb: Math.round(dbBytes / 1e6), ingest, ...results };
+  } finally {
+    cache.close();
+    if (KEEP) console.log(`  kept ${cache.dbPath}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const sqliteVersion = (new DatabaseSync(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+const results = SIZES.map(benchSize);
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  sqlite: sqliteVersion,
+  cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+  runs: RUNS,
+  page_size: 200,
+  targets_at_1m: { filtered_page_p95_ms: 5, search_page_p95_ms: 30 },
+  results,
+};
+mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+writeFileSync(join(import.meta.dirname, 'results', 'cache.json'), `${JSON.stringify(report, null, 2)}\n`);
+console.log('\nwrote bench/results/cache.json');

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { InvokeApi } from '../api/contract';
+import { ApiError, describeApiError } from '../api/errors';
+import type { Cache } from '../cache';
+
+/**
+ * What the user does to the gallery: star, move, delete, boards, cancel.
+ *
+ * Every action takes one road, online or not: it is applied to the cache at once (so the UI
+ * answers instantly and offline), written to the durable outbox, and the outbox is replayed in
+ * order whenever the server is reachable. One road means the order of actions is kept even when
+ * the connection flickers between two clicks, and a crash between "applied" and "sent" loses
+ * nothing: the entry is still in the outbox at the next start.
+ */
+const Names = z.array(z.string()).min(1);
+
+export const Action = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('star'), image_names: Names, starred: z.boolean() }),
+  /** `board: null` = Uncategorized (the server's "remove from board"). */
+  z.object({ kind: z.literal('move'), image_names: Names, board: z.string().nullable() }),
+  z.object({ kind: z.literal('delete'), image_names: Names }),
+  /** `local_id` names the board in the cache until the server gives it a real id. */
+  z.object({ kind: z.literal('board.create'), local_id: z.string(), name: z.string() }),
+  z.object({ kind: z.literal('board.rename'), board_id: z.string(), name: z.string() }),
+  z.object({ kind: z.literal('board.archive'), board_id: z.string(), archived: z.boolean() }),
+  z.object({ kind: z.literal('board.delete'), board_id: z.string(), include_images: z.boolean() }),
+  z.object({ kind: z.literal('job.cancel'), item_id: z.number().int() }),
+]);
+export type Action = z.infer<typeof Action>;
+
+export const LOCAL_BOARD_PREFIX = 'local-';
+const ALIAS_KEY = 'board-alias:';
+/** A server that keeps failing one entry (5xx, unreadable answers) gets this many tries. */
+const MAX_ATTEMPTS = 5;
+
+export interface ActionsOptions {
+  api: InvokeApi;
+  cache: Cache;
+  /** Whether to try the server now; replay also stops by itself when the server is unreachable. */
+  isOnline: () => boolean;
+  /** The server could not be reached while replaying. */
+  onUnreachable: (error: ApiError) => void;
+  /** A message for the user: conflicts and give-ups, never silent. */
+  onNotice: (level: 'info' | 'warning' | 'error', message: string) => void;
+  /** The cache changed: refresh the views, and count the outbox again. */
+  onChanged: (what: { images: boolean; boards: boolean; jobs: boolean }) => void;
+  /** The server disagreed with something we applied locally: a sync puts the truth back. */
+  onConflict: () => void;
+}
+
+type Outcome = 'sent' | 'conflict' | 'retry-later' | 'offline';
+
+export class Actions {
+  private replaying: Promise<void> | null = null;
+  private replayAgain = false;
+
+  constructor(private readonly options: ActionsOptions) {}
+
+  get pending(): number {
+    return this.options.cache.outbox.count();
+  }
+
+  /** Applies an action to the cache, queues it, and sends the queue if the server is there. */
+  async perform(action: Action): Promise<void> {
+    const parsed = Action.parse(action);
+    this.applyLocally(parsed);
+    this.options.cache.outbox.add(parsed.kind, parsed);
+    this.options.onChanged(changesOf(parsed));
+    if (this.options.isOnline()) await this.replay();
+  }
+
+  /** Creates a board; answers with its id (the server's when online, a local one otherwise). */
+  async createBoard(name: string): Promise<string> {
+    const localId = `${LOCAL_BOARD_PREFIX}${randomUUID()}`;
+    await this.perform({ kind: 'board.create', local_id: localId, name });
+    return this.resolveBoardId(localId);
+  }
+
+  /** Sends queued actions in order; concurrent calls share one pass and schedule one more. */
+  replay(): Promise<void> {
+    if (this.replaying) {
+      this.replayAgain = true;
+      return this.replaying;
+    }
+    this.replaying = (async () => {
+      do {
+        this.replayAgain = false;
+        await this.drain();
+      } while (this.replayAgain);
+    })().finally(() => {
+      this.replaying = null;
+    });
+    return this.replaying;
+  }
+
+  private async drain(): Promise<void> {
+    const { outbox } = this.options.cache;
+    let sentAny = false;
+    for (const entry of outbox.list()) {
+      const action = Action.safeParse(entry.payload);
+      if (!action.success) {
+        // Written by a version of the app that knew other actions: nothing can send it.
+        outbox.remove(entry.id);
+        this.options.onNotice('warning', `A queued change of an unknown kind ("${entry.kind}") was dropped.`);
+        continue;
+      }
+      const outcome = await this.send(action.data, entry.attempts);
+      if (outcome === 'offline') break;
+      if (outcome === 'retry-later') {
+        outbox.markFailed(entry.id, 'the server failed; will retry');
+        break;
+      }
+      outbox.remove(entry.id);
+      sentAny = true;
+      if (outcome === 'conflict') this.options.onConflict();
+    }
+    if (sentAny) this.options.onChanged({ images: true, boards: true, jobs: true });
+  }
+
+  private async send(action: Action, attempts: number): Promise<Outcome> {
+    try {
+      await this.sendToServer(action);
+      return 'sent';
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'aborted') {
+        this.options.onUnreachable(error);
+        return 'offline';
+      }
+      const serverFault = (error.status ?? 0) >= 500 || error.kind === 'invalid_payload' || error.kind === 'not_json';
+      if (serverFault && attempts + 1 < MAX_ATTEMPTS) return 'retry-later';
+      this.options.onNotice('error', `${describeAction(action)} failed: ${describeApiError(error)} The gallery shows the server's state again.`);
+      return 'conflict';
+    }
+  }
+
+  private async sendToServer(action: Action): Promise<void> {
+    const { api, cache, onNotice } = this.options;
+    switch (action.kind) {
+      case 'star': {
+        const done = action.starred ? await api.starImages(action.image_names) : await api.unstarImages(action.image_names);
+        reportMissing(action, done, onNotice, this.options.onConflict);
+        return;
+      }
+      case 'move': {
+        const board = action.board === null ? null : this.resolveBoardId(action.board);
+        const done =
+          board === null ? await api.removeImagesFromBoard(action.image_names) : await api.addImagesToBoard(board, action.image_names);
+        reportMissing(action, done, onNotice, this.options.onConflict);
+        return;
+      }
+      case 'delete': {
+        const result = await api.deleteImages(action.image_names);
+        await cache.removeImages(result.deleted_images);
+        reportMissing(action, result.deleted_images, onNotice, this.options.onConflict);
+        return;
+      }
+      case 'board.create': {
+        const board = await api.createBoard(action.name);
+        this.adoptBoard(action.local_id, board.board_id, board.board_name);
+        return;
+      }
+      case 'board.rename':
+        await api.updateBoard(this.resolveBoardId(action.board_id), { board_name: action.name });
+        cache.updateBoard(this.resolveBoardId(action.board_id), { pending: false });
+        return;
+      case 'board.archive':
+        await api.updateBoard(this.resolveBoardId(action.board_id), { archived: action.archived });
+        cache.updateBoard(this.resolveBoardId(action.board_id), { pending: false });
+        return;
+      case 'board.delete':
+        await api.deleteBoard(this.resolveBoardId(action.board_id), action.include_images);
+        return;
+      case 'job.cancel':
+        await api.cancelQueueItem(action.item_id);
+        return;
+    }
+  }
+
+  private applyLocally(action: Action): void {
+    const { cache } = this.options;
+    switch (action.kind) {
+      case 'star':
+        cache.setStarred(action.image_names, action.starred);
+        return;
+      case 'move':
+        cache.moveImages(action.image_names, action.board === null ? null : this.resolveBoardId(action.board));
+        return;
+      case 'delete':
+        cache.markDeleted(action.image_names);
+        return;
+      case 'board.create':
+        cache.saveLocalBoard({ board_id: action.local_id, board_name: action.name });
+        return;
+      case 'board.rename':
+        cache.updateBoard(this.resolveBoardId(action.board_id), { board_name: action.name, pending: true });
+        return;
+      case 'board.archive':
+        cache.updateBoard(this.resolveBoardId(action.board_id), { archived: action.archived, pending: true });
+        return;
+      case 'board.delete':
+        cache.removeBoard(this.resolveBoardId(action.board_id), action.include_images);
+        return;
+      case 'job.cancel':
+        // The server says what became of the job (it may have finished meanwhile); nothing to guess.
+        return;
+    }
+  }
+
+  /**
+   * A board made offline lives under a local id until the server creates it. Then every image
+   * moved into it meanwhile follows it to the real id, and later queued actions that still name
+   * the local id are sent with the real one (the alias is kept in the cache's meta table, so this
+   * survives a restart between the two).
+   */
+  private adoptBoard(localId: string, boardId: string, name: string): void {
+    const { cache } = this.options;
+    cache.meta.set(ALIAS_KEY + localId, boardId);
+    cache.saveLocalBoard({ board_id: boardId, board_name: name });
+    cache.updateBoard(boardId, { pending: false });
+    const moved = cache
+      .listImages({ board: localId, categories: [], starredOnly: false, starredFirst: false, search: '', order: 'oldest' }, 0, 1_000_000)
+      .map((image) => image.image_name);
+    if (moved.length > 0) cache.moveImages(moved, boardId);
+    cache.removeBoard(localId, false);
+  }
+
+  private resolveBoardId(boardId: string): string {
+    if (!boardId.startsWith(LOCAL_BOARD_PREFIX)) return boardId;
+    return this.options.cache.meta.get(ALIAS_KEY + boardId, z.string()) ?? boardId;
+  }
+}
+
+function changesOf(action: Action): { images: boolean; boards: boolean; jobs: boolean } {
+  const boards = action.kind.startsWith('board.') || action.kind === 'move' || action.kind === 'delete' || action.kind === 'star';
+  return { images: action.kind !== 'job.cancel', boards, jobs: action.kind === 'job.cancel' };
+}
+
+/** The server drops names it does not know without an error: say so instead of going quiet. */
+function reportMissing(
+  action: Extract<Action, { image_names: string[] }>,
+  done: readonly string[],
+  onNotice: ActionsOptions['onNotice'],
+  onConflict: () => void,
+): void {
+  const accepted = new Set(done);
+  const missing = action.image_names.filter((name) => !accepted.has(name));
+  if (missing.length === 0) return;
+  onNotice('warning', `${describeAction(action)}: ${plural(missing.length, 'image')} no longer exist on the server and were left out.`);
+  onConflict();
+}
+
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'star':
+      return `${action.starred ? 'Starring' : 'Unstarring'} ${plural(action.image_names.length, 'image')}`;
+    case 'move':
+      return `Moving ${plural(action.image_names.length, 'image')} ${action.board === null ? 'to Uncategorized' : 'to a board'}`;
+    case 'delete':
+      return `Deleting ${plural(action.image_names.length, 'image')}`;
+    case 'board.create':
+      return `Creating the board "${action.name}"`;
+    case 'board.rename':
+      return `Renaming a board to "${action.name}"`;
+    case 'board.archive':
+      return `${action.archived ? 'Archiving' : 'Unarchiving'} a board`;
+    case 'board.delete':
+      return `Deleting a board${action.include_images ? ' and its images' : ''}`;
+    case 'job.cancel':
+      return `Cancelling job ${action.item_id}`;
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,1 @@
+export { Action, Actions, LOCAL_BOARD_PREFIX, describeAction, type ActionsOptions } from './actions';

@@ -1,0 +1,288 @@
+import type { Db } from './db';
+
+/**
+ * The cache schema as an ordered list of migrations. `PRAGMA user_version` holds how many have
+ * run; opening a cache runs the rest, each in its own transaction, so a crash mid-upgrade leaves
+ * the file at the last complete version. Never edit a released migration: append a new one (and
+ * its test in test/main/cache/migrations.test.ts).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Db): void;
+}
+
+/** Rows the gallery may show; the partial indexes below are built over exactly this predicate. */
+export const VISIBLE = 'deleted = 0 AND is_intermediate = 0';
+
+/**
+ * Gallery order is rowid order. `images.id` is `created_at ms * SLOTS_PER_MS + slot`, so the
+ * primary key sorts by creation time whatever order the rows arrive in (a first sync fetches
+ * newest first, live events add the newest at any time, a resumed sync fills gaps in the
+ * middle). Nothing is ever renumbered: an out-of-order insert simply lands at its place in the
+ * B-tree, and FTS5, whose rowids are the same ids, walks matches in gallery order and stops at
+ * LIMIT. `slot` (0..1023) separates images created in the same millisecond; 1024 slots keep ids
+ * below 2^53 (exact in a JS number) until the year 2248.
+ */
+export const SLOTS_PER_MS = 1024;
+
+const v1: Migration = {
+  version: 1,
+  name: 'gallery, metadata, search, jobs, models, outbox',
+  up(db) {
+    db.exec(`
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE boards (
+        board_id TEXT PRIMARY KEY,
+        board_name TEXT NOT NULL,
+        user_id TEXT,
+        created_at INTEGER,
+        updated_at INTEGER,
+        archived INTEGER NOT NULL DEFAULT 0,
+        cover_image_name TEXT,
+        board_visibility TEXT,
+        -- A create, rename or archive made here waits in the outbox.
+        pending INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        image_name TEXT NOT NULL UNIQUE,
+        board_id TEXT,
+        category TEXT NOT NULL,
+        starred INTEGER NOT NULL DEFAULT 0,
+        is_intermediate INTEGER NOT NULL DEFAULT 0,
+        -- Tombstone: deleted here, hidden everywhere, purged once the server no longer lists it.
+        deleted INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER,
+        width INTEGER,
+        height INTEGER,
+        image_url TEXT,
+        thumbnail_url TEXT,
+        image_origin TEXT,
+        session_id TEXT,
+        node_id TEXT,
+        workflow_id TEXT,
+        has_workflow INTEGER NOT NULL DEFAULT 0,
+        image_subfolder TEXT,
+        -- 0 = metadata still to fetch, 1 = cached, 2 = the server could not give it (an empty
+        -- metadata row then still makes the image searchable by name).
+        metadata_state INTEGER NOT NULL DEFAULT 0,
+        -- Wall-clock ms of the last write to the row: a sync leaves alone rows written after it
+        -- started (an action or a live event knows better than the sync's older snapshot).
+        touched_at INTEGER NOT NULL
+      );
+
+      -- One index per gallery view shape, each covering its filters (board, starred, category)
+      -- and ordered as the view is, so a page is an index range read that stops at LIMIT, and
+      -- skipping OFFSET rows never touches the table. created_at order is the primary key itself
+      -- (see SLOTS_PER_MS), so it needs no index of its own; intermediates and tombstones are
+      -- left out of every index by the partial-index predicate.
+      CREATE INDEX images_board_starred ON images(board_id, starred, id, category) WHERE ${VISIBLE};
+      CREATE INDEX images_board ON images(board_id, id, category, starred) WHERE ${VISIBLE};
+      CREATE INDEX images_starred ON images(starred, id, category) WHERE ${VISIBLE};
+      CREATE INDEX images_visible ON images(id, category, starred) WHERE ${VISIBLE};
+      CREATE INDEX images_metadata_todo ON images(id) WHERE metadata_state = 0 AND ${VISIBLE};
+      CREATE INDEX images_session ON images(session_id) WHERE session_id IS NOT NULL;
+
+      CREATE TABLE image_metadata (
+        image_id INTEGER PRIMARY KEY,
+        json TEXT,
+        positive_prompt TEXT,
+        negative_prompt TEXT,
+        seed REAL,
+        model_name TEXT,
+        model_base TEXT,
+        steps REAL,
+        cfg_scale REAL,
+        scheduler TEXT
+      );
+
+      -- Visible-image counts per (board, category, starred), kept by triggers: board badges, tab
+      -- counts and the exact total of any unsearched view are a handful of rows to add up, not a
+      -- scan of the gallery. '' is Uncategorized.
+      CREATE TABLE image_counts (
+        board_key TEXT NOT NULL,
+        category TEXT NOT NULL,
+        starred INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (board_key, category, starred)
+      ) WITHOUT ROWID;
+
+      CREATE TRIGGER images_count_insert AFTER INSERT ON images WHEN new.deleted = 0 AND new.is_intermediate = 0 BEGIN
+        INSERT INTO image_counts VALUES (coalesce(new.board_id, ''), new.category, new.starred, 1)
+          ON CONFLICT DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER images_count_delete AFTER DELETE ON images WHEN old.deleted = 0 AND old.is_intermediate = 0 BEGIN
+        UPDATE image_counts SET n = n - 1
+          WHERE board_key = coalesce(old.board_id, '') AND category = old.category AND starred = old.starred;
+      END;
+      CREATE TRIGGER images_count_update AFTER UPDATE OF board_id, category, starred, deleted, is_intermediate ON images
+      WHEN old.board_id IS NOT new.board_id OR old.category IS NOT new.category OR old.starred IS NOT new.starred
+        OR old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate BEGIN
+        UPDATE image_counts SET n = n - 1
+          WHERE old.deleted = 0 AND old.is_intermediate = 0
+            AND board_key = coalesce(old.board_id, '') AND category = old.category AND starred = old.starred;
+        INSERT INTO image_counts SELECT coalesce(new.board_id, ''), new.category, new.starred, 1
+          WHERE new.deleted = 0 AND new.is_intermediate = 0
+          ON CONFLICT DO UPDATE SET n = n + 1;
+      END;
+
+      -- Full-text search over what a person remembers of an image. Contentless (the text lives
+      -- in image_metadata), with rowid = images.id so matches come out in gallery order. Prefix
+      -- indexes up to 6 characters make every search-as-you-type keystroke a direct lookup
+      -- instead of a merge of every term sharing the prefix (30-40 ms for one letter at 1M rows).
+      -- The image name is indexed as one token without its separators (see search.ts), not as
+      -- five hex words that would triple the prefix indexes.
+      --
+      -- 'flags' carries the view filters as words ('starred', 'c<category>', 'b<board id>'), so a
+      -- filtered search is one FTS5 intersection walked in rowid order, stopping at LIMIT, and
+      -- its count never reads the images table; user text is always confined to the other
+      -- columns. Only visible images are indexed.
+      --
+      -- An image gets its row when its metadata is written (or found missing), not before:
+      -- replacing a row in a contentless-delete table costs several times a first insert, and
+      -- writing every row twice made the metadata backfill four times slower. So an image is
+      -- searchable, by name too, once the backfill has reached it. The triggers below keep the
+      -- rule "indexed iff visible and described" through every write.
+      CREATE VIRTUAL TABLE images_fts USING fts5(
+        positive_prompt, negative_prompt, model_name, image_name, flags,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3 4 5 6'
+      );
+
+      CREATE VIEW search_rows AS
+        SELECT i.id AS id, m.positive_prompt, m.negative_prompt, m.model_name,
+          lower(replace(replace(replace(i.image_name, '-', ''), '.', ''), '_', '')) AS image_name,
+          (CASE WHEN i.starred THEN 'starred ' ELSE '' END) || 'c' || i.category || ' b' || replace(coalesce(i.board_id, ''), '-', '') AS flags
+        FROM images i JOIN image_metadata m ON m.image_id = i.id
+        WHERE i.deleted = 0 AND i.is_intermediate = 0;
+
+      CREATE TRIGGER images_deleted AFTER DELETE ON images BEGIN
+        DELETE FROM images_fts WHERE rowid = old.id AND old.deleted = 0 AND old.is_intermediate = 0
+          AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = old.id);
+        DELETE FROM image_metadata WHERE image_id = old.id;
+      END;
+      CREATE TRIGGER images_reindexed AFTER UPDATE OF board_id, category, starred, deleted, is_intermediate ON images
+      WHEN (old.board_id IS NOT new.board_id OR old.category IS NOT new.category OR old.starred IS NOT new.starred
+          OR old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate)
+        AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = new.id) BEGIN
+        DELETE FROM images_fts WHERE rowid = old.id AND old.deleted = 0 AND old.is_intermediate = 0;
+        INSERT INTO images_fts (rowid, positive_prompt, negative_prompt, model_name, image_name, flags)
+          SELECT * FROM search_rows WHERE id = new.id;
+      END;
+      CREATE TRIGGER metadata_inserted AFTER INSERT ON image_metadata BEGIN
+        INSERT INTO images_fts (rowid, positive_prompt, negative_prompt, model_name, image_name, flags)
+          SELECT * FROM search_rows WHERE id = new.image_id;
+      END;
+      CREATE TRIGGER metadata_updated AFTER UPDATE ON image_metadata BEGIN
+        DELETE FROM images_fts WHERE rowid = old.image_id
+          AND EXISTS (SELECT 1 FROM images WHERE id = old.image_id AND deleted = 0 AND is_intermediate = 0);
+        INSERT INTO images_fts (rowid, positive_prompt, negative_prompt, model_name, image_name, flags)
+          SELECT * FROM search_rows WHERE id = new.image_id;
+      END;
+      CREATE TRIGGER metadata_deleted AFTER DELETE ON image_metadata
+      WHEN EXISTS (SELECT 1 FROM images WHERE id = old.image_id AND deleted = 0 AND is_intermediate = 0) BEGIN
+        DELETE FROM images_fts WHERE rowid = old.image_id;
+      END;
+
+      CREATE TABLE jobs (
+        item_id INTEGER PRIMARY KEY,
+        status TEXT NOT NULL,
+        wire_status TEXT NOT NULL,
+        status_sequence INTEGER,
+        queue_id TEXT,
+        batch_id TEXT,
+        session_id TEXT,
+        priority INTEGER,
+        origin TEXT,
+        destination TEXT,
+        user_id TEXT,
+        workflow_id TEXT,
+        error_type TEXT,
+        error_message TEXT,
+        error_traceback TEXT,
+        created_at INTEGER,
+        updated_at INTEGER,
+        started_at INTEGER,
+        completed_at INTEGER,
+        progress REAL NOT NULL DEFAULT 0,
+        outputs TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX jobs_by_time ON jobs(created_at, item_id);
+      CREATE INDEX jobs_by_status ON jobs(status, created_at, item_id);
+      CREATE INDEX jobs_by_session ON jobs(session_id);
+
+      CREATE TABLE models (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        base TEXT NOT NULL,
+        type TEXT NOT NULL,
+        hash TEXT,
+        path TEXT,
+        description TEXT,
+        format TEXT,
+        variant TEXT,
+        metadata TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+
+      -- Thumbnails and full images on disk: sizes for the stats, last use for evicting full
+      -- images beyond their cap.
+      CREATE TABLE files (
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        used_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX files_lru ON files(kind, used_at);
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [v1];
+
+export const SCHEMA_VERSION = migrations.length;
+
+/** Thrown when the file was written by a newer version of the app: reading it could corrupt it. */
+export class CacheTooNewError extends Error {
+  override readonly name = 'CacheTooNewError';
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(`The cache was written by a newer version of the app (schema ${found}; this version reads up to ${supported}). Update the app or clear the cache.`);
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return Number(db.sqlite.prepare('PRAGMA user_version').get()?.user_version ?? 0);
+}
+
+/** Brings the file up to `target` (default: the latest), one transaction per migration. */
+export function migrate(db: Db, target = SCHEMA_VERSION): void {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) throw new CacheTooNewError(current, SCHEMA_VERSION);
+  for (const migration of migrations) {
+    if (migration.version <= current || migration.version > target) continue;
+    db.transaction(`migration ${migration.version}`, () => {
+      migration.up(db);
+      db.exec(`PRAGMA user_version = ${migration.version}`);
+    });
+  }
+}

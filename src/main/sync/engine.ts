@@ -1,0 +1,166 @@
+import type { InvokeApi } from '../api/contract';
+import type { Cache, JobStatusChange } from '../cache';
+import type { ImageDTO } from '../../shared/invokeai';
+import type { SyncProgress, SyncSummary } from '../../shared/ipc';
+import type { IvkJob } from '../../shared/models';
+import { syncBoards } from './boards';
+import type { RunContext, SyncPhase } from './context';
+import { isStopping } from './errors';
+import { addImages, syncImages } from './images';
+import { syncJobs } from './jobs';
+import { MetadataBackfill } from './metadata';
+import { syncModels } from './models';
+import { loadSummary, saveSummary, summaryText } from './summary';
+
+export interface SyncEngineOptions {
+  api: InvokeApi;
+  cache: Cache;
+  /** Every phase change and step, for the status bar. */
+  onProgress?: (progress: SyncProgress) => void;
+  /** Metadata requests in flight (default 6). */
+  metadataConcurrency?: number;
+  /** Background failures nobody awaits (the metadata backfill), for the log. */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+const IDLE: SyncProgress = { phase: 'idle', done: 0, total: 0 };
+
+/**
+ * Server → cache replication. `sync()` runs boards, image names and DTOs, jobs and models,
+ * resolves with a summary as soon as the gallery is browsable, and leaves metadata (prompts) to
+ * a background backfill. Runs never overlap: a request during a run is answered by one more run
+ * after it, however many requests arrive meanwhile. Everything a run fetched is written as it
+ * arrives, so a run that fails (server gone, app closed) loses nothing and the next one resumes.
+ */
+export class SyncEngine {
+  private readonly api: InvokeApi;
+  private readonly cache: Cache;
+  private readonly backfill: MetadataBackfill;
+  private readonly closing = new AbortController();
+  private running: Promise<SyncSummary> | null = null;
+  private queued: Promise<SyncSummary> | null = null;
+  private current: SyncProgress = IDLE;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.api = options.api;
+    this.cache = options.cache;
+    this.backfill = new MetadataBackfill({
+      api: options.api,
+      cache: options.cache,
+      concurrency: options.metadataConcurrency,
+      // The status bar shows the backfill only while no run has something more urgent to say.
+      onProgress: (done, total) => {
+        if (!this.running) this.setProgress({ phase: 'metadata', done, total });
+      },
+      onError: (error) => {
+        if (!isStopping(error)) options.onBackgroundError?.(error);
+      },
+    });
+  }
+
+  get progress(): SyncProgress {
+    return this.current;
+  }
+
+  /** The last completed run's summary, persisted across restarts. */
+  lastSummary(): SyncSummary | null {
+    return loadSummary(this.cache.meta);
+  }
+
+  /**
+   * Runs a sync, or, while one runs, the one after it (requests coalesce into a single extra
+   * run, since it will see every change the requests were made for). Rejects with the ApiError
+   * that stopped the run; the cache keeps everything fetched until then.
+   */
+  sync(options: { signal?: AbortSignal } = {}): Promise<SyncSummary> {
+    if (!this.running) {
+      this.running = this.run(options.signal).finally(() => {
+        this.running = null;
+        if (!this.queued) this.setProgress(this.backfill.active ? { phase: 'metadata', done: 0, total: this.cache.metadataBacklogSize() } : IDLE);
+      });
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.sync(options);
+      });
+    return this.queued;
+  }
+
+  /** A queue_item_status_changed payload: the job as now cached, or null for a stale one. */
+  applyJobUpdate(change: JobStatusChange): IvkJob | null {
+    return this.cache.applyJobStatus(change);
+  }
+
+  /**
+   * New output images announced by invocation_complete: their DTOs are fetched and cached at
+   * once and their metadata ahead of the backfill, so they are searchable within moments.
+   */
+  async addImagesByName(names: readonly string[], options: { signal?: AbortSignal } = {}): Promise<ImageDTO[]> {
+    const signal = options.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal;
+    const added = await addImages({ api: this.api, cache: this.cache, signal }, names);
+    if (added.length > 0) this.backfillMetadata(added.map((dto) => dto.image_name));
+    return added;
+  }
+
+  /** Fetches these images' metadata before any other (the viewer opened one without it). */
+  prioritizeMetadata(names: readonly string[]): void {
+    this.backfillMetadata(names);
+  }
+
+  /** Resolves when the metadata backfill has nothing left to do (for tests and the CLI). */
+  metadataIdle(): Promise<void> {
+    return this.backfill.idle();
+  }
+
+  /** Stops everything in flight and waits for it; the cache is left consistent. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([this.running, this.queued, this.backfill.stop()]);
+  }
+
+  /** Starts (or extends) the backfill, first with `urgent`; the status bar goes idle after it. */
+  private backfillMetadata(urgent: readonly string[] = []): void {
+    void this.backfill.prioritize(urgent).then(() => {
+      if (!this.running && !this.backfill.active) this.setProgress(IDLE);
+    });
+  }
+
+  private setProgress(progress: SyncProgress): void {
+    this.current = progress;
+    this.options.onProgress?.(progress);
+  }
+
+  private async run(signal: AbortSignal | undefined): Promise<SyncSummary> {
+    const ctx: RunContext = {
+      api: this.api,
+      cache: this.cache,
+      signal: signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal,
+      report: (phase: SyncPhase, done: number, total: number) => this.setProgress({ phase, done, total }),
+    };
+    const { boards } = await syncBoards(ctx);
+    const images = await syncImages(ctx, boards);
+    const jobs = await syncJobs(ctx);
+    await syncModels(ctx);
+    const changes = {
+      ...images,
+      unreadable: images.unreadable + jobs.unreadable,
+      newJobs: jobs.added,
+    };
+    const totals = this.cache.totals();
+    const summary: SyncSummary = {
+      ...totals,
+      added: changes.added,
+      moved: changes.moved,
+      deleted: changes.deleted,
+      updated: changes.updated,
+      text: summaryText(changes),
+      finished_at: new Date(),
+    };
+    saveSummary(this.cache.meta, summary);
+    this.backfillMetadata();
+    return summary;
+  }
+}

@@ -1,0 +1,2 @@
+export { SyncEngine, type SyncEngineOptions } from './engine';
+export type { JobStatusChange } from '../cache';

@@ -1,0 +1,173 @@
+import type { InvokeApi } from '../api/contract';
+import type { Cache, MetadataEntry } from '../cache';
+import { isGarbled, isGone, isStopping, isUnreadable } from './errors';
+
+/**
+ * Reads every image's metadata (its prompts) in the background, so search works offline.
+ *
+ * The server gives metadata one image per request at about 650/s whatever the concurrency, so
+ * 100k images take minutes: the gallery never waits for it. Requests go through a small pool,
+ * newest images first (the ones people look at), with images the UI asks for (`prioritize`)
+ * ahead of all. Progress lives in the cache (each image's metadata_state), written in small
+ * batches, so a restart continues with the images still missing and never asks twice for one
+ * already stored.
+ */
+export interface BackfillOptions {
+  api: InvokeApi;
+  cache: Cache;
+  /** Requests in flight (default 6). */
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** A pass ended early (server gone, or an unexpected error); the next start resumes. */
+  onError?: (error: unknown) => void;
+}
+
+/** A batch is written at this size or after FLUSH_MS, whichever comes first: short main-thread writes. */
+const FLUSH_SIZE = 50;
+const FLUSH_MS = 250;
+/** Names read from the cache at a time. */
+const REFILL = 200;
+/** Passes that wrote at least this many rows leave the search index fragmented enough to tidy. */
+const TIDY_AFTER = 500;
+const GARBLED_RETRIES = 2;
+
+export class MetadataBackfill {
+  private running: Promise<void> | null = null;
+  private controller: AbortController | null = null;
+  private urgent: string[] = [];
+  private again = false;
+
+  constructor(private readonly options: BackfillOptions) {}
+
+  get active(): boolean {
+    return this.running !== null;
+  }
+
+  /** Starts a pass, or asks the running one for another when it ends (new images arrived). */
+  start(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = this.loop(controller.signal)
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => {
+        this.running = null;
+        this.controller = null;
+      });
+    return this.running;
+  }
+
+  /** Fetches these images' metadata before any other (an open viewer, the rows in view). */
+  prioritize(names: readonly string[]): Promise<void> {
+    const wanted = new Set(names);
+    this.urgent = [...names, ...this.urgent.filter((name) => !wanted.has(name))];
+    return this.start();
+  }
+
+  /** Resolves when no pass is running. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  /** Stops the running pass after the requests in flight; what they fetched is kept. */
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.idle();
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    let written = 0;
+    do {
+      this.again = false;
+      written += await this.pass(signal);
+    } while (this.again && !signal.aborted);
+    if (written >= TIDY_AFTER) await this.tidy(signal);
+  }
+
+  /** One walk through the backlog as it stood when the pass began; returns rows written. */
+  private async pass(signal: AbortSignal): Promise<number> {
+    const { api, cache } = this.options;
+    const total = cache.metadataBacklogSize() + this.urgent.length;
+    const queue: string[] = [];
+    const seen = new Set<string>();
+    let cursor: number | undefined;
+    let exhausted = false;
+    let done = 0;
+    let written = 0;
+    let entries: MetadataEntry[] = [];
+    let unavailable: string[] = [];
+    let flushedAt = Date.now();
+
+    const next = (): string | undefined => {
+      for (;;) {
+        const name = this.urgent.shift() ?? queue.shift() ?? refill();
+        if (name === undefined) return undefined;
+        if (!seen.has(name)) {
+          seen.add(name);
+          return name;
+        }
+      }
+    };
+    const refill = (): string | undefined => {
+      if (exhausted) return undefined;
+      const rows = cache.metadataBacklog(REFILL, cursor);
+      if (rows.length < REFILL) exhausted = true;
+      cursor = rows.at(-1)?.id ?? cursor;
+      queue.push(...rows.map((row) => row.image_name));
+      return queue.shift();
+    };
+    const flush = () => {
+      if (entries.length > 0) written += cache.writeMetadata(entries);
+      if (unavailable.length > 0) cache.markMetadataUnavailable(unavailable);
+      entries = [];
+      unavailable = [];
+      flushedAt = Date.now();
+      this.options.onProgress?.(done, Math.max(total, done));
+    };
+
+    const fetchOne = async (name: string): Promise<void> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          // Awaited before touching `entries`: a flush may replace the array meanwhile.
+          const json = await api.imageMetadata(name, { signal });
+          entries.push({ image_name: name, json });
+          return;
+        } catch (error) {
+          if (isStopping(error) || signal.aborted) throw error;
+          if (isGarbled(error) && attempt < GARBLED_RETRIES) continue;
+          // Gone, or unreadable for good: stop asking. Anything else (a 5xx that outlived the
+          // client's retries) is left for the next pass.
+          if (isGone(error) || isUnreadable(error)) unavailable.push(name);
+          return;
+        }
+      }
+    };
+
+    const worker = async () => {
+      for (let name = next(); name !== undefined && !signal.aborted; name = next()) {
+        await fetchOne(name);
+        done++;
+        if (entries.length + unavailable.length >= FLUSH_SIZE || Date.now() - flushedAt >= FLUSH_MS) flush();
+      }
+    };
+    try {
+      const workers = Array.from({ length: this.options.concurrency ?? 6 }, worker);
+      const results = await Promise.allSettled(workers);
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    } finally {
+      flush();
+    }
+    return written;
+  }
+
+  /** Merges the search index back in slices, yielding between them so nothing waits long. */
+  private async tidy(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && this.options.cache.tidySearchIndex()) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}

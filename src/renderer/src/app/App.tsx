@@ -1,0 +1,38 @@
+import { useEffect } from 'react';
+import { BoardsSidebar } from '../features/boards/BoardsSidebar';
+import { GalleryView } from '../features/gallery/GalleryView';
+import { JobHistory } from '../features/jobs/JobHistory';
+import { Notices } from '../features/notices/Notices';
+import { OfflineBanner } from '../features/status/OfflineBanner';
+import { StatusBar } from '../features/status/StatusBar';
+import { DropZone } from '../features/uploads/DropZone';
+import { UploadsPanel } from '../features/uploads/UploadsPanel';
+import { ViewerHost } from '../features/viewer/Viewer';
+import { DialogHost } from './DialogHost';
+import { useStore } from './store';
+import './layout.css';
+
+export function App() {
+  const appStarted = useStore((s) => s.appStarted);
+  const view = useStore((s) => s.view);
+
+  useEffect(() => appStarted(), [appStarted]);
+
+  return (
+    <div className="app">
+      <BoardsSidebar />
+      <main className="app-main" aria-label={view === 'gallery' ? 'Gallery' : 'Job history'}>
+        <OfflineBanner />
+        <div className="app-content">{view === 'gallery' ? <GalleryView /> : <JobHistory />}</div>
+        <DropZone />
+      </main>
+      <StatusBar />
+      <div className="corner">
+        <Notices />
+        <UploadsPanel />
+      </div>
+      <ViewerHost />
+      <DialogHost />
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { CreateBoardDialog, DeleteBoardDialog, RenameBoardDialog } from '../features/boards/BoardDialogs';
+import { DeleteImagesDialog } from '../features/gallery/DeleteImagesDialog';
+import { ClearCacheDialog, SettingsDialog } from '../features/settings/SettingsDialog';
+import { useStore } from './store';
+
+/** Renders the one open dialog the store asks for. */
+export function DialogHost() {
+  const dialog = useStore((s) => s.dialog);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'createBoard':
+      return <CreateBoardDialog />;
+    case 'renameBoard':
+      return <RenameBoardDialog boardId={dialog.boardId} />;
+    case 'deleteBoard':
+      return <DeleteBoardDialog boardId={dialog.boardId} />;
+    case 'deleteImages':
+      return <DeleteImagesDialog />;
+    case 'settings':
+      return <SettingsDialog />;
+    case 'clearCache':
+      return <ClearCacheDialog />;
+  }
+}

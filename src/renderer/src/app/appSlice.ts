@@ -1,0 +1,93 @@
+import type { EventPayload, InvokeOutput } from '../../../shared/ipc';
+import { useJobProgress } from '../features/jobs/progressStore';
+import { invoke, subscribe } from './bridge';
+import type { SliceCreator } from './store';
+
+export type View = 'gallery' | 'jobs';
+export type MediaBase = InvokeOutput<'app.mediaBase'>;
+
+/** One modal at a time; each names what it acts on. */
+export type DialogRequest =
+  | { kind: 'createBoard' }
+  | { kind: 'renameBoard'; boardId: string }
+  | { kind: 'deleteBoard'; boardId: string }
+  | { kind: 'deleteImages' }
+  | { kind: 'settings' }
+  | { kind: 'clearCache' };
+
+export interface AppSlice {
+  view: View;
+  /** URL prefixes for thumbnails and full images; null until main answers. */
+  media: MediaBase | null;
+  dialog: DialogRequest | null;
+
+  /** Subscribes to main's events and loads the first screen; returns the unsubscribe. */
+  appStarted: () => () => void;
+  viewShown: (view: View) => void;
+  dialogOpened: (dialog: DialogRequest) => void;
+  dialogClosed: () => void;
+  mainReportedChange: (change: EventPayload<'gallery.changed'>) => void;
+}
+
+/** A sync may report changes many times a second; re-read what is shown at most this often. */
+const CHANGE_COALESCE_MS = 250;
+
+export const createAppSlice: SliceCreator<AppSlice> = (set, get) => {
+  let pendingChange: EventPayload<'gallery.changed'> | null = null;
+
+  const applyChange = () => {
+    const change = pendingChange;
+    pendingChange = null;
+    if (!change) return;
+    if (change.boards) void get().refreshBoards();
+    if (change.images) get().galleryWentStale();
+    if (change.jobs && get().jobsTotal !== null) void get().refreshJobs();
+  };
+
+  return {
+    view: 'gallery',
+    media: null,
+    dialog: null,
+
+    appStarted: () => {
+      const unsubscribers = [
+        subscribe('status.changed', (status) => get().statusChanged(status)),
+        subscribe('gallery.changed', (change) => get().mainReportedChange(change)),
+        subscribe('uploads.changed', (uploads) => get().uploadsChanged(uploads)),
+        subscribe('notice', (notice) => get().noticeShown(notice)),
+        subscribe('job.progress', (progress) => {
+          const previous = useJobProgress.getState().byJob[progress.job_id];
+          useJobProgress.getState().progressReceived(progress);
+          if (previous?.status !== progress.status) get().jobStatusChangedLive(progress.job_id);
+        }),
+      ];
+      invoke('app.mediaBase', {})
+        .then((media) => set({ media }))
+        .catch((error: unknown) => get().actionFailed('find the image folder', error));
+      get().galleryFiltersChanged();
+      void get().refreshBoards();
+      void get().refreshStatus();
+      void get().loadUploads();
+      if (get().view === 'jobs') void get().refreshJobs();
+      return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+    },
+
+    viewShown: (view) => {
+      set({ view });
+      if (view === 'jobs') void get().refreshJobs();
+    },
+
+    dialogOpened: (dialog) => set({ dialog }),
+    dialogClosed: () => set({ dialog: null }),
+
+    mainReportedChange: (change) => {
+      const first = pendingChange === null;
+      pendingChange = {
+        boards: change.boards || (pendingChange?.boards ?? false),
+        images: change.images || (pendingChange?.images ?? false),
+        jobs: change.jobs || (pendingChange?.jobs ?? false),
+      };
+      if (first) setTimeout(applyChange, CHANGE_COALESCE_MS);
+    },
+  };
+};

@@ -1,0 +1,7 @@
+import type { IvkBridge } from '../../shared/ipc';
+
+declare global {
+  interface Window {
+    ivk: IvkBridge;
+  }
+}

@@ -1,0 +1,135 @@
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useStore } from '../../app/store';
+import { useElementWidth } from '../../ui/useElementWidth';
+import { GalleryEmpty } from './GalleryEmpty';
+import { GridCell, cellId } from './GridCell';
+import { useGridKeys } from './useGridKeys';
+import { usePaintedFlag } from './usePaintedFlag';
+
+const GAP = 4;
+/** Faster than this (px per ms, about five screens a second) the grid shows plain boxes. */
+const FAST_SCROLL = 5;
+
+interface GridRowProps {
+  row: number;
+  columns: number;
+  total: number;
+  fast: boolean;
+}
+
+const GridRow = memo(function GridRow({ row, columns, total, fast }: GridRowProps) {
+  const first = row * columns;
+  const cells = [];
+  for (let index = first; index < Math.min(total, first + columns); index += 1) cells.push(<GridCell key={index} index={index} fast={fast} />);
+  return <>{cells}</>;
+});
+
+/** Tracks scroll speed from the virtualizer's own scroll events: true while flying. */
+function useFastScroll() {
+  const [fast, setFast] = useState(false);
+  const last = useRef({ offset: 0, time: 0 });
+  const onChange = (instance: Virtualizer<HTMLDivElement, Element>) => {
+    const offset = instance.scrollOffset ?? 0;
+    const time = performance.now();
+    const speed = Math.abs(offset - last.current.offset) / Math.max(1, time - last.current.time);
+    last.current = { offset, time };
+    setFast(instance.isScrolling && speed > FAST_SCROLL);
+  };
+  return { fast, onChange };
+}
+
+/**
+ * The gallery grid: one row virtualizer over ceil(total / columns) rows, so the scrollbar is
+ * right from the first answer. Rows hold placeholders until their page arrives; only pages in
+ * view are read (the slice throttles that), and the renderer never holds the whole library.
+ */
+export function GalleryGrid() {
+  const total = useStore((s) => s.total);
+  const queryKey = useStore((s) => s.queryKey);
+  const size = useStore((s) => s.thumbnailSize);
+  const focusIndex = useStore((s) => s.focusIndex);
+  const pageCache = useStore((s) => s.pageCache);
+  const rangeViewed = useStore((s) => s.rangeViewed);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(scrollRef);
+  const { fast, onChange } = useFastScroll();
+
+  const columns = Math.max(1, Math.floor((width + GAP) / (size + GAP)));
+  const cellSize = width > 0 ? Math.floor((width - GAP * (columns - 1)) / columns) : size;
+  const rowCount = total ? Math.ceil(total / columns) : 0;
+
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => cellSize,
+    gap: GAP,
+    overscan: 2,
+    getItemKey: (row) => `${queryKey}:${columns}:${row * columns}`,
+    directDomUpdates: true,
+    // Thumbnails mount the moment scrolling ends, not after a guessed idle delay.
+    useScrollendEvent: true,
+    onChange,
+  });
+
+  useLayoutEffect(() => virtualizer.measure(), [virtualizer, cellSize]);
+  useLayoutEffect(() => virtualizer.scrollToOffset(0), [virtualizer, queryKey]);
+
+  const rows = virtualizer.getVirtualItems();
+  const firstRow = rows[0]?.index ?? 0;
+  const lastRow = rows.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (total) rangeViewed({ first: firstRow * columns, last: Math.min(total - 1, (lastRow + 1) * columns - 1) });
+  }, [rangeViewed, firstRow, lastRow, columns, total, queryKey]);
+
+  // Follow the focus when it moves (keys, the viewer stepping), not when the data changes.
+  const followedFocus = useRef(focusIndex);
+  useEffect(() => {
+    if (followedFocus.current === focusIndex) return;
+    followedFocus.current = focusIndex;
+    virtualizer.scrollToIndex(Math.floor(focusIndex / columns), { align: 'auto' });
+  }, [virtualizer, focusIndex, columns]);
+
+  usePaintedFlag(scrollRef, queryKey, total, virtualizer.isScrolling, [pageCache, firstRow, lastRow, columns]);
+
+  const onKeyDown = useGridKeys(columns, Math.max(1, lastRow - firstRow - 2));
+  const focusedRow = Math.floor(focusIndex / columns);
+  const focusRendered = total !== null && focusIndex < total && focusedRow >= firstRow && focusedRow <= lastRow;
+
+  return (
+    <div className="grid-wrap">
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        role="grid"
+        aria-label="Gallery"
+        aria-describedby="gallery-count"
+        aria-multiselectable="true"
+        aria-rowcount={rowCount}
+        aria-colcount={columns}
+        aria-activedescendant={focusRendered ? cellId(focusIndex) : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        <div ref={virtualizer.containerRef} className="grid-inner">
+          {total !== null &&
+            rows.map((row) => (
+              <div
+                key={row.key}
+                ref={virtualizer.measureElement}
+                data-index={row.index}
+                role="row"
+                aria-rowindex={row.index + 1}
+                className="grid-row"
+                style={{ height: cellSize, gridTemplateColumns: `repeat(${columns}, 1fr)`, columnGap: GAP }}
+              >
+                <GridRow row={row.index} columns={columns} total={total} fast={fast} />
+              </div>
+            ))}
+        </div>
+      </div>
+      {total === 0 && <GalleryEmpty />}
+    </div>
+  );
+}

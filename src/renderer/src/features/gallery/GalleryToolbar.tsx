@@ -1,0 +1,173 @@
+import { useRef } from 'react';
+import { ImageCategoryValues } from '../../../../shared/models';
+import { useStore } from '../../app/store';
+import { formatCount, plural } from '../../ui/format';
+import { Icon } from '../../ui/Icon';
+import { RadioGroup, type RadioOption } from '../../ui/RadioGroup';
+import { boardName } from '../boards/boardsSlice';
+import { THUMBNAIL_SIZES } from './gallerySlice';
+import { GalleryOrder, type CategoryFilter, type SearchScope } from './galleryQuery';
+import { selectedCount } from './selection';
+
+const GROUPS: readonly RadioOption<CategoryFilter>[] = [
+  { value: 'all', label: 'All' },
+  { value: 'images', label: 'Images' },
+  { value: 'assets', label: 'Assets' },
+];
+
+const SCOPES: readonly RadioOption<SearchScope>[] = [
+  { value: 'board', label: 'This board' },
+  { value: 'all', label: 'All boards' },
+];
+
+const CATEGORY_LABELS: Record<string, string> = {
+  general: 'General',
+  user: 'User uploads',
+  control: 'Control',
+  mask: 'Mask',
+  other: 'Other',
+};
+
+function GalleryTitle() {
+  const title = useStore((s) => (s.query.search && s.searchScope === 'all' ? 'All boards' : boardName(s.boards, s.currentBoard)));
+  const total = useStore((s) => s.total);
+  const search = useStore((s) => s.query.search);
+  const selected = useStore((s) => selectedCount(s.selection, s.total));
+  const count = total === null ? 'Loading…' : search ? `${plural(total, 'image')} match “${search}”` : plural(total, 'image');
+  return (
+    <div className="gallery-title">
+      <h1>{title}</h1>
+      <span id="gallery-count" className="gallery-count" aria-live="polite">
+        {count}
+        {selected > 0 && <span className="gallery-selected"> · {formatCount(selected)} selected</span>}
+      </span>
+    </div>
+  );
+}
+
+function SearchBox() {
+  const text = useStore((s) => s.searchText);
+  const scope = useStore((s) => s.searchScope);
+  const searchTextChanged = useStore((s) => s.searchTextChanged);
+  const searchScopeChanged = useStore((s) => s.searchScopeChanged);
+  return (
+    <div className="search-box" role="search">
+      <Icon name="search" size={16} />
+      <input
+        type="search"
+        className="field"
+        aria-label="Search prompts and names"
+        placeholder="Search prompts and names"
+        value={text}
+        onChange={(event) => searchTextChanged(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && text) {
+            event.stopPropagation();
+            searchTextChanged('');
+          }
+        }}
+      />
+      <RadioGroup label="Search in" options={SCOPES} value={scope} onChange={searchScopeChanged} />
+    </div>
+  );
+}
+
+function UploadButton() {
+  const uploadFiles = useStore((s) => s.uploadFiles);
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button type="button" className="button" onClick={() => input.current?.click()}>
+        <Icon name="upload" size={16} />
+        Upload
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept="image/png,image/jpeg,image/webp"
+        multiple
+        hidden
+        aria-label="Choose images to upload"
+        onChange={(event) => {
+          void uploadFiles([...(event.target.files ?? [])]);
+          event.target.value = '';
+        }}
+      />
+    </>
+  );
+}
+
+function Filters() {
+  const categoryFilter = useStore((s) => s.categoryFilter);
+  const starredOnly = useStore((s) => s.starredOnly);
+  const starredFirst = useStore((s) => s.starredFirst);
+  const order = useStore((s) => s.order);
+  const size = useStore((s) => s.thumbnailSize);
+  const categoryFilterChanged = useStore((s) => s.categoryFilterChanged);
+  const starredOnlyToggled = useStore((s) => s.starredOnlyToggled);
+  const starredFirstToggled = useStore((s) => s.starredFirstToggled);
+  const orderChanged = useStore((s) => s.orderChanged);
+  const thumbnailSizeChanged = useStore((s) => s.thumbnailSizeChanged);
+  const single = GROUPS.some((group) => group.value === categoryFilter) ? '' : categoryFilter;
+
+  return (
+    <div className="gallery-filters">
+      <RadioGroup label="Category" options={GROUPS} value={categoryFilter} onChange={categoryFilterChanged} />
+      <select
+        className="field"
+        aria-label="Single category"
+        value={single}
+        onChange={(event) => categoryFilterChanged((event.target.value || 'all') as CategoryFilter)}
+      >
+        <option value="">Any category</option>
+        {ImageCategoryValues.map((category) => (
+          <option key={category} value={category}>
+            {CATEGORY_LABELS[category] ?? category}
+          </option>
+        ))}
+      </select>
+      <span className="filters-divider" aria-hidden="true" />
+      <button type="button" className="toggle" aria-pressed={starredOnly} onClick={starredOnlyToggled}>
+        <Icon name="star" size={15} filled={starredOnly} />
+        Starred only
+      </button>
+      <button type="button" className="toggle" aria-pressed={starredFirst} onClick={starredFirstToggled}>
+        Starred first
+      </button>
+      <select
+        className="field"
+        aria-label="Order"
+        value={order}
+        onChange={(event) => orderChanged(GalleryOrder.parse(event.target.value))}
+      >
+        <option value="newest">Newest first</option>
+        <option value="oldest">Oldest first</option>
+      </select>
+      <div className="size-slider">
+        <Icon name="images" size={15} />
+        <input
+          type="range"
+          min={THUMBNAIL_SIZES.min}
+          max={THUMBNAIL_SIZES.max}
+          step={4}
+          value={size}
+          aria-label="Thumbnail size"
+          onChange={(event) => thumbnailSizeChanged(Number(event.target.value))}
+        />
+      </div>
+    </div>
+  );
+}
+
+export function GalleryToolbar() {
+  return (
+    <header className="gallery-toolbar">
+      <div className="gallery-toolbar-row">
+        <GalleryTitle />
+        <SearchBox />
+        <UploadButton />
+      </div>
+      <Filters />
+    </header>
+  );
+}

@@ -1,0 +1,16 @@
+import { GalleryGrid } from './GalleryGrid';
+import { GalleryToolbar } from './GalleryToolbar';
+import { SelectionBar } from './SelectionBar';
+import './gallery.css';
+
+export function GalleryView() {
+  return (
+    <div className="gallery">
+      <GalleryToolbar />
+      <div className="gallery-body">
+        <GalleryGrid />
+        <SelectionBar />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { memo, type DragEvent, type MouseEvent } from 'react';
+import { thumbnailUrl } from '../../app/media';
+import { useStore } from '../../app/store';
+import { Icon } from '../../ui/Icon';
+import { IMAGE_DRAG_TYPE } from './dragTypes';
+import { selectImageAt } from './gallerySlice';
+import { isSelected, selectedCount } from './selection';
+
+export function cellId(index: number): string {
+  return `gallery-cell-${index}`;
+}
+
+interface GridCellProps {
+  index: number;
+  /** While the grid flies past, cells stay plain boxes and no image is decoded. */
+  fast: boolean;
+}
+
+/** One thumbnail. It reads its own image from the page cache, so a landing page repaints only its cells. */
+export const GridCell = memo(function GridCell({ index, fast }: GridCellProps) {
+  const image = useStore((s) => selectImageAt(s, index));
+  const name = image?.image_name;
+  const selected = useStore((s) => (name === undefined ? false : isSelected(s.selection, name)));
+  const focused = useStore((s) => s.focusIndex === index);
+  const media = useStore((s) => s.media);
+  const imageClicked = useStore((s) => s.imageClicked);
+  const viewerOpened = useStore((s) => s.viewerOpened);
+  const starImages = useStore((s) => s.starImages);
+
+  if (!image || name === undefined) {
+    return <div role="gridcell" id={cellId(index)} className="cell cell-placeholder" aria-label={`Image ${index + 1}, loading`} aria-busy="true" />;
+  }
+
+  const onClick = (event: MouseEvent) => imageClicked(index, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
+
+  const onDragStart = (event: DragEvent) => {
+    if (!selected) imageClicked(index, { range: false, toggle: false });
+    const { selection, total } = useStore.getState();
+    event.dataTransfer.setData(IMAGE_DRAG_TYPE, String(selectedCount(selection, total)));
+    event.dataTransfer.effectAllowed = 'move';
+  };
+
+  const onStarClick = (event: MouseEvent) => {
+    event.stopPropagation();
+    void starImages([name], !image.starred);
+  };
+
+  return (
+    <div
+      role="gridcell"
+      id={cellId(index)}
+      aria-label={name}
+      aria-selected={selected}
+      className={`cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}`}
+      draggable
+      onClick={onClick}
+      onDoubleClick={() => viewerOpened(index)}
+      onDragStart={onDragStart}
+    >
+      {!fast && media && <img src={thumbnailUrl(media, name)} alt="" loading="lazy" decoding="async" draggable={false} />}
+      <button
+        type="button"
+        className={`cell-star${image.starred ? ' is-starred' : ''}`}
+        tabIndex={-1}
+        aria-label={image.starred ? `Unstar ${name}` : `Star ${name}`}
+        aria-pressed={image.starred}
+        onClick={onStarClick}
+        onDoubleClick={(event) => event.stopPropagation()}
+      >
+        <Icon name="star" size={16} filled={image.starred} />
+      </button>
+      {selected && (
+        <span className="cell-check" aria-hidden="true">
+          <Icon name="check" size={13} />
+        </span>
+      )}
+    </div>
+  );
+});

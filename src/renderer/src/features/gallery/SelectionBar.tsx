@@ -1,0 +1,58 @@
+import { useStore } from '../../app/store';
+import { plural } from '../../ui/format';
+import { Icon } from '../../ui/Icon';
+import { MenuButton, type MenuItem } from '../../ui/Menu';
+import { selectedCount } from './selection';
+
+function MoveMenu() {
+  const boards = useStore((s) => s.boards);
+  const currentBoard = useStore((s) => s.currentBoard);
+  const moveSelection = useStore((s) => s.moveSelection);
+  const items: MenuItem[] = [
+    { label: 'Uncategorized', icon: <Icon name="inbox" size={16} />, disabled: currentBoard === 'none', onSelect: () => void moveSelection('none') },
+    ...boards
+      .filter((board) => !board.archived)
+      .map((board) => ({
+        label: board.board_name,
+        icon: <Icon name="folder" size={16} />,
+        disabled: board.board_id === currentBoard,
+        onSelect: () => void moveSelection(board.board_id),
+      })),
+  ];
+  return (
+    <MenuButton label="Move to board" items={items} className="button button-ghost">
+      <Icon name="move" size={16} />
+      Move to…
+    </MenuButton>
+  );
+}
+
+/** What can be done with the selection; floats over the grid while anything is selected. */
+export function SelectionBar() {
+  const count = useStore((s) => selectedCount(s.selection, s.total));
+  const starSelection = useStore((s) => s.starSelection);
+  const dialogOpened = useStore((s) => s.dialogOpened);
+  const selectionCleared = useStore((s) => s.selectionCleared);
+  if (count === 0) return null;
+  return (
+    <div className="selection-bar" role="toolbar" aria-label="Selection">
+      <span className="selection-count">{plural(count, 'image')} selected</span>
+      <button type="button" className="button button-ghost" onClick={() => void starSelection(true)}>
+        <Icon name="star" size={16} filled />
+        Star
+      </button>
+      <button type="button" className="button button-ghost" onClick={() => void starSelection(false)}>
+        <Icon name="star" size={16} />
+        Unstar
+      </button>
+      <MoveMenu />
+      <button type="button" className="button button-ghost selection-delete" onClick={() => dialogOpened({ kind: 'deleteImages' })}>
+        <Icon name="trash" size={16} />
+        Delete…
+      </button>
+      <button type="button" className="icon-button" aria-label="Clear selection" title="Clear selection (Esc)" onClick={selectionCleared}>
+        <Icon name="close" />
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useStore } from '../../app/store';
+import { formatCount } from '../../ui/format';
+import { Icon } from '../../ui/Icon';
+import { MetadataPanel } from './MetadataPanel';
+import { selectViewerCount, selectViewerImage } from './viewerSlice';
+import { ZoomedImage } from './ZoomedImage';
+import './viewer.css';
+
+export function ViewerHost() {
+  const open = useStore((s) => s.viewer !== null);
+  return open ? <Viewer /> : null;
+}
+
+/** The full image over the whole window, with previous/next, zoom, star and its details. */
+function Viewer() {
+  const image = useStore(selectViewerImage);
+  const index = useStore((s) => s.viewer?.index ?? 0);
+  const count = useStore(selectViewerCount);
+  const media = useStore((s) => s.media);
+  const details = useStore((s) => s.viewerDetails);
+  const viewerStepped = useStore((s) => s.viewerStepped);
+  const viewerClosed = useStore((s) => s.viewerClosed);
+  const viewerStarToggled = useStore((s) => s.viewerStarToggled);
+  const [infoOpen, setInfoOpen] = useState(true);
+  const ref = useRef<HTMLDialogElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const returnFocus = useRef<Element | null>(document.activeElement);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    // The dialog would focus its first button (Star); the image is what the user came for.
+    bodyRef.current?.focus();
+    const previous = returnFocus.current;
+    return () => {
+      dialog?.close();
+      if (previous instanceof HTMLElement) previous.focus();
+    };
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === 'ArrowLeft') viewerStepped(-1);
+    else if (event.key === 'ArrowRight') viewerStepped(1);
+    else if (event.key === '.') viewerStarToggled();
+    else if (event.key === 'i') setInfoOpen((open) => !open);
+    else return;
+    event.preventDefault();
+  };
+
+  const starred = image?.starred ?? false;
+
+  return (
+    <dialog
+      ref={ref}
+      className="viewer"
+      aria-label="Image viewer"
+      onCancel={(event) => {
+        event.preventDefault();
+        viewerClosed();
+      }}
+      onKeyDown={onKeyDown}
+    >
+      <header className="viewer-bar">
+        <div className="viewer-title">
+          <span className="viewer-name">{image?.image_name ?? 'Loading…'}</span>
+          <span className="viewer-position">
+            {formatCount(index + 1)} of {formatCount(count)}
+          </span>
+        </div>
+        <div className="viewer-actions">
+          <button
+            type="button"
+            className={`icon-button viewer-star${starred ? ' is-starred' : ''}`}
+            aria-label={starred ? 'Unstar' : 'Star'}
+            aria-pressed={starred}
+            title="Star (.)"
+            disabled={!image}
+            onClick={viewerStarToggled}
+          >
+            <Icon name="star" filled={starred} />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Image details"
+            aria-pressed={infoOpen}
+            title="Details (i)"
+            onClick={() => setInfoOpen((open) => !open)}
+          >
+            <Icon name="info" />
+          </button>
+          <button type="button" className="icon-button" aria-label="Close viewer" title="Close (Esc)" onClick={viewerClosed}>
+            <Icon name="close" />
+          </button>
+        </div>
+      </header>
+      <div ref={bodyRef} className="viewer-body" tabIndex={-1}>
+        <div className="viewer-canvas">
+          {image && media ? <ZoomedImage key={image.image_name} image={image} media={media} /> : <div className="viewer-loading" />}
+          <button
+            type="button"
+            className="viewer-nav viewer-prev"
+            aria-label="Previous image"
+            title="Previous (←)"
+            disabled={index === 0}
+            onClick={() => viewerStepped(-1)}
+          >
+            <Icon name="chevronLeft" size={26} />
+          </button>
+          <button
+            type="button"
+            className="viewer-nav viewer-next"
+            aria-label="Next image"
+            title="Next (→)"
+            disabled={index >= count - 1}
+            onClick={() => viewerStepped(1)}
+          >
+            <Icon name="chevronRight" size={26} />
+          </button>
+        </div>
+        {infoOpen && image && <MetadataPanel image={image} details={details} />}
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,33 @@
+import { parseArgs } from 'node:util';
+import { startHost } from './host';
+
+/** `npm run host -- --server URL --data DIR --port N`: the real UI and services in a browser. */
+const { values } = parseArgs({
+  options: {
+    server: { type: 'string', default: 'http://127.0.0.1:9090' },
+    data: { type: 'string' },
+    port: { type: 'string', default: '5174' },
+    renderer: { type: 'string' },
+  },
+});
+
+if (!values.data) {
+  console.error('host: --data DIR is required (the folder for the cache and settings)');
+  process.exit(2);
+}
+
+try {
+  const host = await startHost({
+    serverUrl: values.server,
+    dataDir: values.data,
+    port: Number(values.port),
+    ...(values.renderer ? { rendererDir: values.renderer } : {}),
+  });
+  console.log(`InvokeAI Gallery test host: ${host.url} (server ${values.server}, data ${values.data})`);
+  const stop = () => void host.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  console.error(`host: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

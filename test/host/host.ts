@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, extname, join, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { dispatch } from '../../src/main/ipc/dispatch';
+import { createAppServices, type AppServices } from '../../src/main/services';
+import { memoryTokens } from '../../src/main/settings/settings';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/window/security';
+import { decodeWire, encodeWire } from '../../src/shared/wire-json';
+
+/**
+ * The test host: the real main-process services behind the real renderer, in a plain browser.
+ * It serves the built renderer, answers `window.ivk` over a WebSocket through the same `dispatch`
+ * that Electron's IPC uses, serves media like the `ivk-media:` scheme does, and stages dropped
+ * files so uploads take the same path-based road as in Electron.
+ */
+export interface HostOptions {
+  serverUrl: string;
+  dataDir: string;
+  port?: number;
+  /** The built renderer (`npm run build` writes out/renderer). */
+  rendererDir?: string;
+}
+
+export interface Host {
+  url: string;
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/** The app's CSP, widened only by the host's own origin (media over http, the bridge's socket). */
+function hostCsp(origin: string): string {
+  const wsOrigin = origin.replace(/^http/, 'ws');
+  return CONTENT_SECURITY_POLICY.replace(/img-src ([^;]*)/, `img-src $1 ${origin}`).replace(
+    "connect-src 'self'",
+    `connect-src 'self' ${wsOrigin}`,
+  );
+}
+
+export async function startHost(options: HostOptions): Promise<Host> {
+  const rendererDir = resolve(options.rendererDir ?? 'out/renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`No built renderer in ${rendererDir}: run \`npm run build\` first.`);
+  }
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const services = await createAppServices({
+    rootDir: options.dataDir,
+    tokens: memoryTokens(process.env.IVK_TOKEN ?? null),
+    serverUrl: options.serverUrl,
+    mediaBase: { thumbnails: `${origin}/media/thumbnails/`, images: `${origin}/media/images/` },
+  });
+  const stagingDir = join(options.dataDir, 'staged');
+
+  server.on('request', (request, response) => {
+    handleHttp(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
+      response.end(String(error));
+    });
+  });
+
+  async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', origin);
+    const media = /^\/media\/(thumbnails|images)\/([^/]+)$/.exec(url.pathname);
+    if (media && request.method === 'GET') {
+      const result = await services.media.get(media[1] as 'thumbnails' | 'images', decodeURIComponent(media[2]!));
+      if (!result.ok) {
+        response.writeHead(result.status, { 'Content-Type': 'text/plain' }).end(result.reason);
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': result.contentType, 'Cache-Control': 'private, max-age=31536000, immutable' });
+      response.end(result.bytes);
+      return;
+    }
+    if (url.pathname === '/stage' && request.method === 'POST') {
+      const name = basename(url.searchParams.get('name') ?? 'file').replace(/[^\w.\- ]/g, '_') || 'file';
+      const dir = join(stagingDir, randomUUID());
+      await mkdir(dir, { recursive: true });
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const path = join(dir, name);
+      await writeFile(path, Buffer.concat(chunks));
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ path }));
+      return;
+    }
+    if (request.method !== 'GET') {
+      response.writeHead(405).end();
+      return;
+    }
+    const file = resolve(rendererDir, `.${url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname)}`);
+    if (!file.startsWith(rendererDir + sep) || !existsSync(file)) {
+      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+      return;
+    }
+    const headers = { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': hostCsp(origin) };
+    if (file.endsWith('index.html')) {
+      const html = await readFile(file, 'utf8');
+      // frame-ancestors only works as a header; Chromium complains about it in a meta tag.
+      const metaCsp = hostCsp(origin).replace(/; frame-ancestors [^;]*/, "");
+      const withCsp = html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*/, `$1${metaCsp}`);
+      response.writeHead(200, headers).end(withCsp);
+      return;
+    }
+    response.writeHead(200, headers);
+    createReadStream(file).pipe(response);
+  }
+
+  const sockets = new WebSocketServer({ server, path: '/ivk' });
+  const clients = new Set<WebSocket>();
+  const unsubscribe = services.onEvent((name, payload) => {
+    const message = encodeWire({ type: 'event', name, payload });
+    for (const client of clients) client.send(message);
+  });
+  sockets.on('connection', (socket) => {
+    clients.add(socket);
+    socket.on('close', () => clients.delete(socket));
+    socket.on('message', async (raw) => {
+      const message = decodeWire(String(raw)) as { id: number; channel: string; input: unknown };
+      const envelope = await dispatch(services.handlers, message.channel, message.input, {
+        describeError: services.describeError,
+        validateOutputs: true,
+      });
+      socket.send(encodeWire({ type: 'result', id: message.id, envelope }));
+    });
+  });
+
+  await services.start();
+
+  return {
+    url: origin,
+    services,
+    async close() {
+      unsubscribe();
+      for (const client of clients) client.terminate();
+      sockets.close();
+      await services.stop();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Db } from '../../../src/main/cache/db';
+import { CacheTooNewError, migrate, migrations, SCHEMA_VERSION, schemaVersion } from '../../../src/main/cache/migrations';
+import { openCache } from '../../../src/main/cache';
+import { imageDto, query } from './fixtures';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A database where openCache({ dataDir: dir, profileKey: 'p' }) will look for it. */
+function freshDb(): { db: Db; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ivk-migrate-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'p'));
+  return { db: new Db(join(dir, 'p', 'cache.sqlite')), dir };
+}
+
+const objects = (db: Db, type: string) =>
+  db.all<{ name: string }>('schema', "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name", [type]).map((r) => r.name);
+
+describe('migrations', () => {
+  it('are numbered 1..n in order, so user_version counts the ones applied', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(SCHEMA_VERSION).toBe(migrations.length);
+  });
+
+  it('migration 1 creates the gallery, search, job, model, outbox and file tables on an empty file', () => {
+    const { db } = freshDb();
+    migrate(db, 1);
+    expect(schemaVersion(db)).toBe(1);
+    expect(objects(db, 'table')).toEqual(
+      expect.arrayContaining(['boards', 'files', 'image_counts', 'image_metadata', 'images', 'images_fts', 'jobs', 'meta', 'models', 'outbox']),
+    );
+    expect(objects(db, 'index')).toEqual(
+      expect.arrayContaining(['images_board', 'images_board_starred', 'images_starred', 'images_visible', 'images_metadata_todo', 'jobs_by_time']),
+    );
+    expect(objects(db, 'trigger')).toHaveLength(8);
+    expect(db.get<{ journal_mode: string }>('wal', 'PRAGMA journal_mode')?.journal_mode).toBe('wal');
+    db.close();
+  });
+
+  it('run once: reopening a migrated cache keeps its data and version', () => {
+    const { db, dir } = freshDb();
+    db.close();
+    const first = openCache({ dataDir: dir, profileKey: 'p' });
+    const image = imageDto();
+    first.upsertImages([image]);
+    first.close();
+    const again = openCache({ dataDir: dir, profileKey: 'p' });
+    expect(again.countImages(query())).toBe(1);
+    again.close();
+  });
+
+  it('refuses a cache written by a newer version instead of guessing at its schema', () => {
+    const { db, dir } = freshDb();
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openCache({ dataDir: dir, profileKey: 'p' })).toThrow(CacheTooNewError);
+  });
+
+  it('leaves the file at the last complete version when a migration fails', () => {
+    const { db } = freshDb();
+    db.exec('CREATE TABLE images (x INTEGER)');
+    expect(() => migrate(db)).toThrow();
+    expect(schemaVersion(db)).toBe(0);
+    expect(objects(db, 'table')).toEqual(['images']);
+    db.close();
+  });
+});
