@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createAppServices, type AppServices } from './services';
-import { describeError } from './errors';
+import { AppError, describeError } from './errors';
 import { memoryTokens } from './settings/settings';
 import { ImageCategorySchema, IvkImage, IvkJob, JobStatusSchema } from '../shared/models';
 import type { GalleryQuery, UploadItem } from '../shared/ipc';
@@ -49,7 +49,7 @@ function parseOr<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 async function sync(services: AppServices): Promise<void> {
   const session = services.session();
-  if (!(await session.probe())) throw new Error(`${session.status().message ?? 'The server cannot be reached.'}`);
+  if (!(await session.probe())) throw new AppError('unreachable', session.status().message ?? 'The server cannot be reached.');
   const summary = await session.sync.sync();
   await session.sync.metadataIdle();
   print(summary, () => [`${summary.text}`, `${summary.images} images, ${summary.boards} boards, ${summary.jobs} jobs in the cache`]);
