@@ -7,7 +7,7 @@ export type View = 'gallery' | 'jobs';
 export type MediaBase = InvokeOutput<'app.mediaBase'>;
 
 /** One modal at a time; each names what it acts on. */
-export type DialogRequest =
+type DialogRequest =
   | { kind: 'createBoard' }
   | { kind: 'renameBoard'; boardId: string }
   | { kind: 'deleteBoard'; boardId: string }

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Dialog } from './Dialog';
 
-export interface ConfirmChoice {
+interface ConfirmChoice {
   label: string;
   onChoose: () => void;
   /** Danger for what cannot be undone; quiet for the safer of two ways forward. */

@@ -1,9 +1,9 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useStore } from '../../app/store';
 import { useElementWidth } from '../../ui/useElementWidth';
 import { GalleryEmpty } from './GalleryEmpty';
-import { GridCell, cellId } from './GridCell';
+import { GridCell, PlaceholderCell, cellId } from './GridCell';
 import { useGridKeys } from './useGridKeys';
 import { usePaintedFlag } from './usePaintedFlag';
 
@@ -18,10 +18,13 @@ interface GridRowProps {
   fast: boolean;
 }
 
+/** While flying, a row is plain boxes: no store subscriptions to make and drop every frame. */
 const GridRow = memo(function GridRow({ row, columns, total, fast }: GridRowProps) {
   const first = row * columns;
   const cells = [];
-  for (let index = first; index < Math.min(total, first + columns); index += 1) cells.push(<GridCell key={index} index={index} fast={fast} />);
+  for (let index = first; index < Math.min(total, first + columns); index += 1) {
+    cells.push(fast ? <PlaceholderCell key={index} index={index} /> : <GridCell key={index} index={index} />);
+  }
   return <>{cells}</>;
 });
 
@@ -59,13 +62,18 @@ export function GalleryGrid() {
   const cellSize = width > 0 ? Math.floor((width - GAP * (columns - 1)) / columns) : size;
   const rowCount = total ? Math.ceil(total / columns) : 0;
 
+  // Stable callbacks: the virtualizer re-measures every row whenever getItemKey changes identity.
+  const getItemKey = useCallback((row: number) => `${queryKey}:${columns}:${row * columns}`, [queryKey, columns]);
+  const estimateSize = useCallback(() => cellSize, [cellSize]);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+
   const virtualizer = useVirtualizer({
     count: rowCount,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => cellSize,
+    getScrollElement,
+    estimateSize,
     gap: GAP,
     overscan: 2,
-    getItemKey: (row) => `${queryKey}:${columns}:${row * columns}`,
+    getItemKey,
     directDomUpdates: true,
     // Thumbnails mount the moment scrolling ends, not after a guessed idle delay.
     useScrollendEvent: true,

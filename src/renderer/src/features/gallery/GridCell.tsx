@@ -10,14 +10,13 @@ export function cellId(index: number): string {
   return `gallery-cell-${index}`;
 }
 
-interface GridCellProps {
-  index: number;
-  /** While the grid flies past, cells stay plain boxes and no image is decoded. */
-  fast: boolean;
+/** A cell whose image is not known (its page is on the way) or not worth drawing (flying past). */
+export function PlaceholderCell({ index }: { index: number }) {
+  return <div role="gridcell" id={cellId(index)} className="cell cell-placeholder" aria-label={`Image ${index + 1}, loading`} aria-busy="true" />;
 }
 
 /** One thumbnail. It reads its own image from the page cache, so a landing page repaints only its cells. */
-export const GridCell = memo(function GridCell({ index, fast }: GridCellProps) {
+export const GridCell = memo(function GridCell({ index }: { index: number }) {
   const image = useStore((s) => selectImageAt(s, index));
   const name = image?.image_name;
   const selected = useStore((s) => (name === undefined ? false : isSelected(s.selection, name)));
@@ -27,9 +26,7 @@ export const GridCell = memo(function GridCell({ index, fast }: GridCellProps) {
   const viewerOpened = useStore((s) => s.viewerOpened);
   const starImages = useStore((s) => s.starImages);
 
-  if (!image || name === undefined) {
-    return <div role="gridcell" id={cellId(index)} className="cell cell-placeholder" aria-label={`Image ${index + 1}, loading`} aria-busy="true" />;
-  }
+  if (!image || name === undefined) return <PlaceholderCell index={index} />;
 
   const onClick = (event: MouseEvent) => imageClicked(index, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
 
@@ -57,7 +54,7 @@ export const GridCell = memo(function GridCell({ index, fast }: GridCellProps) {
       onDoubleClick={() => viewerOpened(index)}
       onDragStart={onDragStart}
     >
-      {!fast && media && <img src={thumbnailUrl(media, name)} alt="" loading="lazy" decoding="async" draggable={false} />}
+      {media && <img src={thumbnailUrl(media, name)} alt="" loading="lazy" decoding="async" draggable={false} />}
       <button
         type="button"
         className={`cell-star${image.starred ? ' is-starred' : ''}`}

@@ -30,6 +30,8 @@ function MoveMenu() {
 /** What can be done with the selection; floats over the grid while anything is selected. */
 export function SelectionBar() {
   const count = useStore((s) => selectedCount(s.selection, s.total));
+  const everything = useStore((s) => s.selection.all && s.selection.names.size === 0);
+  const allSelected = useStore((s) => s.allSelected);
   const starSelection = useStore((s) => s.starSelection);
   const dialogOpened = useStore((s) => s.dialogOpened);
   const selectionCleared = useStore((s) => s.selectionCleared);
@@ -37,6 +39,11 @@ export function SelectionBar() {
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selection">
       <span className="selection-count">{plural(count, 'image')} selected</span>
+      {!everything && (
+        <button type="button" className="button button-ghost" title="Select all (Ctrl+A)" onClick={allSelected}>
+          Select all
+        </button>
+      )}
       <button type="button" className="button button-ghost" onClick={() => void starSelection(true)}>
         <Icon name="star" size={16} filled />
         Star

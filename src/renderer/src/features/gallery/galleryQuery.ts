@@ -12,7 +12,7 @@ export type SearchScope = z.infer<typeof SearchScope>;
 export const GalleryOrder = z.enum(['newest', 'oldest']);
 export type GalleryOrder = z.infer<typeof GalleryOrder>;
 
-export function categoriesFor(filter: CategoryFilter): ImageCategory[] {
+function categoriesFor(filter: CategoryFilter): ImageCategory[] {
   if (filter === 'all') return [];
   if (filter === 'images') return ['general'];
   if (filter === 'assets') return [...ASSET_CATEGORIES];

@@ -15,7 +15,7 @@ import {
   type PageCache,
 } from './pageCache';
 
-export interface IndexRange {
+interface IndexRange {
   first: number;
   last: number;
 }
@@ -55,8 +55,8 @@ export interface GallerySlice {
   galleryWentStale: () => void;
   /** Reads every page the range touches that is missing or stale; resolves when they are in. */
   loadRange: (range: IndexRange) => Promise<void>;
-  /** Shows a change before main confirms it (a star), so the grid answers at once. */
-  imagesChangedLocally: (names: ReadonlySet<string>, change: Partial<IvkImage>) => void;
+  /** Shows a change before main confirms it (a star), so the grid answers at once; `inQuery` limits it to the current query's pages. */
+  imagesChangedLocally: (matches: (image: IvkImage) => boolean, change: Partial<IvkImage>, inQuery?: boolean) => void;
 }
 
 export const THUMBNAIL_SIZES = { min: 80, max: 400, initial: 180 } as const;
@@ -213,7 +213,8 @@ export const createGallerySlice: SliceCreator<GallerySlice> = (set, get) => {
       await Promise.all(stalePages(get(), range).map((page) => loadPage(get, set, page)));
     },
 
-    imagesChangedLocally: (names, change) => set((state) => ({ pageCache: withImagesChanged(state.pageCache, names, change) })),
+    imagesChangedLocally: (matches, change, inQuery = false) =>
+      set((state) => ({ pageCache: withImagesChanged(state.pageCache, matches, change, inQuery ? state.queryKey : undefined) })),
   };
 };
 

@@ -7,7 +7,7 @@ import type { IvkImage } from '../../../../shared/models';
 export const PAGE_SIZE = 200;
 const MAX_PAGES = 24;
 
-export interface CachedPage {
+interface CachedPage {
   items: readonly IvkImage[];
   total: number;
   /** The gallery epoch the page was read in; older pages are shown, then read again. */
@@ -22,11 +22,11 @@ export interface PageCache {
 
 export const EMPTY_PAGE_CACHE: PageCache = { entries: {}, order: [] };
 
-export function pageKey(queryKey: string, page: number): string {
+export function pageKey(queryKey: string, page: number | ''): string {
   return `${queryKey}#${page}`;
 }
 
-export function pageOf(index: number): number {
+function pageOf(index: number): number {
   return Math.floor(index / PAGE_SIZE);
 }
 
@@ -58,12 +58,21 @@ export function touched(cache: PageCache, keys: readonly string[]): PageCache {
   return { entries: cache.entries, order: [...cache.order.filter((key) => !present.includes(key)), ...present] };
 }
 
-/** Applies an optimistic change to every cached copy of the named images. */
-export function withImagesChanged(cache: PageCache, names: ReadonlySet<string>, change: Partial<IvkImage>): PageCache {
+/**
+ * Applies an optimistic change to every cached image that matches, in the pages of one query or
+ * of all; untouched pages keep their identity, so their cells do not repaint.
+ */
+export function withImagesChanged(
+  cache: PageCache,
+  matches: (image: IvkImage) => boolean,
+  change: Partial<IvkImage>,
+  queryKey?: string,
+): PageCache {
   const entries: Record<string, CachedPage> = {};
   for (const [key, page] of Object.entries(cache.entries)) {
-    const hit = page.items.some((image) => names.has(image.image_name));
-    entries[key] = hit ? { ...page, items: page.items.map((image) => (names.has(image.image_name) ? { ...image, ...change } : image)) } : page;
+    const inScope = queryKey === undefined || key.startsWith(pageKey(queryKey, ''));
+    const hit = inScope && page.items.some(matches);
+    entries[key] = hit ? { ...page, items: page.items.map((image) => (matches(image) ? { ...image, ...change } : image)) } : page;
   }
   return { entries, order: cache.order };
 }

@@ -25,9 +25,12 @@ export interface SelectionSlice {
   deleteRequested: () => void;
 }
 
-/** The most names images.page answers in one call, and the most a bulk action takes. */
+/**
+ * The most names images.page answers in one call, and the most sent per bulk action: the contract
+ * takes 10,000, but InvokeAI refuses more than 1,000 names a request and main passes them on.
+ */
 const NAMES_PER_READ = 1000;
-const NAMES_PER_ACTION = 10_000;
+const NAMES_PER_ACTION = 1000;
 
 async function namesInRange(query: GalleryQuery, first: number, last: number): Promise<string[]> {
   const names: string[] = [];
@@ -79,6 +82,16 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
     }
   };
 
+  /** The selection as names, or null (and a notice) when they could not be read. */
+  const selectedNames = async (what: string): Promise<string[] | null> => {
+    try {
+      return await resolveSelection(get());
+    } catch (error) {
+      get().actionFailed(what, error);
+      return null;
+    }
+  };
+
   const bulk = async (what: string, names: readonly string[], action: (chunk: string[]) => Promise<unknown>) => {
     try {
       for (const chunk of chunked(names, NAMES_PER_ACTION)) await action(chunk);
@@ -125,7 +138,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
     starImages: async (names, starred) => {
       if (names.length === 0) return;
       const nameSet = new Set(names);
-      get().imagesChangedLocally(nameSet, { starred });
+      get().imagesChangedLocally((image) => nameSet.has(image.image_name), { starred });
       get().viewerImageChangedLocally(nameSet, { starred });
       const ok = await bulk(`${starred ? 'star' : 'unstar'} ${plural(names.length, 'image')}`, names, (image_names) =>
         invoke('images.star', { image_names, starred }),
@@ -134,7 +147,16 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
       if (!ok || get().starredOnly || get().starredFirst) get().galleryWentStale();
     },
 
-    starSelection: async (starred) => get().starImages(await resolveSelection(get()), starred),
+    starSelection: async (starred) => {
+      const { selection, queryKey } = get();
+      // "All" may be 100,000 names to read first; the cached ones change on screen right away.
+      if (selection.all) {
+        get().imagesChangedLocally((image) => !selection.names.has(image.image_name), { starred }, true);
+      }
+      const names = await selectedNames(`${starred ? 'star' : 'unstar'} the selected images`);
+      if (names && get().queryKey === queryKey) await get().starImages(names, starred);
+      else if (selection.all) get().galleryWentStale();
+    },
 
     focusedStarToggled: () => {
       const state = get();
@@ -146,8 +168,8 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
     },
 
     moveSelection: async (board) => {
-      const names = await resolveSelection(get());
-      if (names.length === 0) return;
+      const names = await selectedNames('move the selected images');
+      if (!names || names.length === 0) return;
       const target = board === 'none' ? 'Uncategorized' : `“${get().boards.find((b) => b.board_id === board)?.board_name ?? 'the board'}”`;
       const what = `move ${plural(names.length, 'image')} to ${target}`;
       if (!(await bulk(what, names, (image_names) => invoke('images.move', { image_names, board })))) return;
@@ -158,8 +180,8 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
     },
 
     deleteSelection: async () => {
-      const names = await resolveSelection(get());
-      if (names.length === 0) return;
+      const names = await selectedNames('delete the selected images');
+      if (!names || names.length === 0) return;
       const what = `delete ${plural(names.length, 'image')}`;
       if (!(await bulk(what, names, (image_names) => invoke('images.delete', { image_names })))) return;
       get().selectionCleared();

@@ -3,7 +3,7 @@ import { invoke } from '../../app/bridge';
 import type { SliceCreator } from '../../app/store';
 import { useJobProgress } from './progressStore';
 
-export interface JobOutputs {
+interface JobOutputs {
   jobId: string;
   /** Null while they load. */
   images: readonly IvkImage[] | null;

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { EventPayload } from '../../../../shared/ipc';
 import type { IvkJob, JobStatus } from '../../../../shared/models';
 
-export type JobProgress = EventPayload<'job.progress'>;
+type JobProgress = EventPayload<'job.progress'>;
 
 interface ProgressState {
   byJob: Readonly<Record<string, JobProgress>>;

@@ -4,7 +4,7 @@ import { failureSentence } from './failureSentence';
 
 export type NoticeLevel = EventPayload<'notice'>['level'];
 
-export interface Notice {
+interface Notice {
   id: number;
   level: NoticeLevel;
   message: string;

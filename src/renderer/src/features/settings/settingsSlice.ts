@@ -2,9 +2,9 @@ import type { InvokeInput, InvokeOutput, Settings } from '../../../../shared/ipc
 import { invoke } from '../../app/bridge';
 import type { SliceCreator } from '../../app/store';
 
-export type CacheStats = InvokeOutput<'cache.stats'>;
+type CacheStats = InvokeOutput<'cache.stats'>;
 
-export type ConnectionTest =
+type ConnectionTest =
   | { state: 'idle' }
   | { state: 'testing'; url: string }
   | { state: 'done'; url: string; ok: boolean; message: string };

@@ -57,7 +57,10 @@ function UploadsButton() {
   );
 }
 
-/** Where the app stands: server, connection, last sync, sync progress, queued actions. */
+/**
+ * Where the app stands: server, connection, last sync, sync progress, queued actions. Offline,
+ * the banner above the content carries the reason, so the bar does not repeat it.
+ */
 export function StatusBar() {
   const status = useStore((s) => s.status);
   const syncRequested = useStore((s) => s.syncRequested);
@@ -88,7 +91,7 @@ export function StatusBar() {
           {plural(status.outbox, 'action')} queued
         </span>
       )}
-      {status?.message && (
+      {status?.message && connection !== 'offline' && (
         <span className="status-item status-message" title={status.message}>
           <Icon name="alert" size={14} />
           {status.message}

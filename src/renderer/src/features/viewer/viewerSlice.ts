@@ -5,7 +5,7 @@ import type { AppState, SliceCreator } from '../../app/store';
 import { selectImageAt } from '../gallery/gallerySlice';
 
 /** The viewer walks either the gallery's current query or a fixed list (a job's outputs). */
-export type ViewerSource = { kind: 'gallery'; index: number } | { kind: 'list'; images: readonly IvkImage[]; index: number };
+type ViewerSource = { kind: 'gallery'; index: number } | { kind: 'list'; images: readonly IvkImage[]; index: number };
 
 export interface ViewerSlice {
   viewer: ViewerSource | null;
