@@ -79,6 +79,15 @@ describe('services behind the IPC contract', () => {
     expect(events.some((event) => event.name === 'gallery.changed')).toBe(true);
   });
 
+  it('stars a selection larger than the server takes in one call, and says which names were gone', async () => {
+    const real = server.state.gallery.queryImages({ is_intermediate: false }).images.map((image) => image.image_name);
+    const gone = Array.from({ length: 1500 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}.png`);
+    await call('images.star', { image_names: [...real, ...gone], starred: true });
+    expect(real.every((name) => server.state.gallery.getImage(name)?.starred)).toBe(true);
+    const notice = events.find((event) => event.name === 'notice');
+    expect(notice?.payload).toMatchObject({ level: 'warning', message: expect.stringMatching(/1,500 images no longer exist/) });
+  });
+
   it('creates a board on the server and answers with the server id', async () => {
     const board = await call<{ board_id: string; pending: boolean }>('boards.create', { name: 'Sketches' });
     expect(server.state.gallery.getBoard(board.board_id)?.board_name).toBe('Sketches');

@@ -54,6 +54,7 @@ type Outcome = 'sent' | 'conflict' | 'retry-later' | 'offline';
 export class Actions {
   private replaying: Promise<void> | null = null;
   private replayAgain = false;
+  private closed = false;
 
   constructor(private readonly options: ActionsOptions) {}
 
@@ -79,6 +80,7 @@ export class Actions {
 
   /** Sends queued actions in order; concurrent calls share one pass and schedule one more. */
   replay(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (this.replaying) {
       this.replayAgain = true;
       return this.replaying;
@@ -87,17 +89,27 @@ export class Actions {
       do {
         this.replayAgain = false;
         await this.drain();
-      } while (this.replayAgain);
+      } while (this.replayAgain && !this.closed);
     })().finally(() => {
       this.replaying = null;
     });
     return this.replaying;
   }
 
+  /**
+   * Stops replaying before the cache closes: the entry being sent is finished (so a sent action
+   * leaves the outbox and is not sent again at the next start), nothing after it is started.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.replaying?.catch(() => undefined);
+  }
+
   private async drain(): Promise<void> {
     const { outbox } = this.options.cache;
     let sentAny = false;
     for (const entry of outbox.list()) {
+      if (this.closed) break;
       const action = Action.safeParse(entry.payload);
       if (!action.success) {
         // Written by a version of the app that knew other actions: nothing can send it.
@@ -114,8 +126,29 @@ export class Actions {
       outbox.remove(entry.id);
       sentAny = true;
       if (outcome === 'conflict') this.options.onConflict();
+      else if (action.data.kind === 'star' && !this.closed) await this.readBack(action.data.image_names);
     }
-    if (sentAny) this.options.onChanged({ images: true, boards: true, jobs: true });
+    if (sentAny && !this.closed) this.options.onChanged({ images: true, boards: true, jobs: true });
+  }
+
+  /**
+   * A star makes the server stamp the image's `updated_at`, which nothing else would bring into
+   * the cache (a sync refetches only images whose board, star or category differ). Images that a
+   * queued action still names are left to it, and rows changed while the read is under way are
+   * left alone. A failure costs nothing but the fresh time: the star itself was sent.
+   */
+  private async readBack(imageNames: readonly string[]): Promise<void> {
+    const { api, cache } = this.options;
+    try {
+      const pending = cache.outbox.referencedStrings();
+      const settled = imageNames.filter((name) => !pending.has(name));
+      if (settled.length === 0) return;
+      const since = Date.now();
+      const dtos = await api.imagesByNames(settled);
+      if (!this.closed) cache.upsertImages(dtos, { skipTouchedSince: since });
+    } catch {
+      // Left for the next time the image is fetched (or the session closed meanwhile).
+    }
   }
 
   private async send(action: Action, attempts: number): Promise<Outcome> {
@@ -139,21 +172,22 @@ export class Actions {
     const { api, cache, onNotice } = this.options;
     switch (action.kind) {
       case 'star': {
-        const done = action.starred ? await api.starImages(action.image_names) : await api.unstarImages(action.image_names);
+        const done = await inChunks(action.image_names, (names) => (action.starred ? api.starImages(names) : api.unstarImages(names)));
         reportMissing(action, done, onNotice, this.options.onConflict);
         return;
       }
       case 'move': {
         const board = action.board === null ? null : this.resolveBoardId(action.board);
-        const done =
-          board === null ? await api.removeImagesFromBoard(action.image_names) : await api.addImagesToBoard(board, action.image_names);
+        const done = await inChunks(action.image_names, (names) =>
+          board === null ? api.removeImagesFromBoard(names) : api.addImagesToBoard(board, names),
+        );
         reportMissing(action, done, onNotice, this.options.onConflict);
         return;
       }
       case 'delete': {
-        const result = await api.deleteImages(action.image_names);
-        await cache.removeImages(result.deleted_images);
-        reportMissing(action, result.deleted_images, onNotice, this.options.onConflict);
+        const deleted = await inChunks(action.image_names, async (names) => (await api.deleteImages(names)).deleted_images);
+        await cache.removeImages(deleted);
+        reportMissing(action, deleted, onNotice, this.options.onConflict);
         return;
       }
       case 'board.create': {
@@ -230,6 +264,21 @@ export class Actions {
     if (!boardId.startsWith(LOCAL_BOARD_PREFIX)) return boardId;
     return this.options.cache.meta.get(ALIAS_KEY + boardId, z.string()) ?? boardId;
   }
+}
+
+/**
+ * A selection can hold the whole gallery, but the server takes at most 1000 names a call: send
+ * one action as consecutive calls. A retry after a failure part-way resends the whole action,
+ * which is safe because each of these calls is idempotent.
+ */
+const NAMES_PER_CALL = 1000;
+
+async function inChunks(names: readonly string[], send: (chunk: string[]) => Promise<string[]>): Promise<string[]> {
+  const done: string[] = [];
+  for (let start = 0; start < names.length; start += NAMES_PER_CALL) {
+    done.push(...(await send(names.slice(start, start + NAMES_PER_CALL))));
+  }
+  return done;
 }
 
 function changesOf(action: Action): { images: boolean; boards: boolean; jobs: boolean } {
