@@ -125,6 +125,8 @@ export class ServerSession {
     for (const timer of this.timers) clearInterval(timer);
     this.unsubscribers.forEach((unsubscribe) => unsubscribe());
     this.events.close();
+    // An outbox replay in flight finishes the entry it is sending before the cache closes.
+    await this.actions.close();
     await this.sync.close();
     this.uploadsDb.close();
     this.cache.close();
@@ -181,6 +183,7 @@ export class ServerSession {
     this.statusChanged();
     // Back online: send what waited, then read what changed while we were away.
     void this.actions.replay().then(() => {
+      if (this.stopped) return;
       this.uploads.retryPending();
       this.requestSync();
     });

@@ -100,12 +100,15 @@ function loadPage(get: Get, set: SetState, page: number): Promise<void> {
 }
 
 function stalePages(state: AppState, range: IndexRange): number[] {
-  const last = state.total === null ? range.last : Math.min(range.last, state.total - 1);
-  if (last < range.first) return state.total === null ? [0] : [];
-  return pagesIn(range.first, last).filter((page) => {
+  const isStale = (page: number) => {
     const cached = state.pageCache.entries[pageKey(state.queryKey, page)];
     return !cached || cached.epoch < state.epoch;
-  });
+  };
+  const last = state.total === null ? range.last : Math.min(range.last, state.total - 1);
+  // A view shorter than the range (an empty board, say) still re-reads its first page after a
+  // change: that read is how images arriving in an empty view become visible.
+  if (last < range.first) return isStale(0) ? [0] : [];
+  return pagesIn(range.first, last).filter(isStale);
 }
 
 export const createGallerySlice: SliceCreator<GallerySlice> = (set, get) => {
