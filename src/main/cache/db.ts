@@ -26,8 +26,9 @@ export class Db {
   private readonly slowQueryMs: number;
   private readonly onSlowQuery: (label: string, ms: number) => void;
   private depth = 0;
-  /** Goes up with every write and rollback, so values derived from the data know when to recompute. */
-  generation = 0;
+  private ownWrites = 0;
+  private seenDataVersion = -1;
+  private generationValue = 0;
 
   constructor(path: string, options: DbOptions = {}) {
     this.sqlite = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
@@ -45,6 +46,21 @@ export class Db {
       PRAGMA cache_size = -65536;
       PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
     `);
+  }
+
+  /**
+   * Changes whenever the data may have changed: with every write and rollback made here, and
+   * when another connection (a second window, the CLI, the upload queue) committed meanwhile,
+   * which SQLite reports through `PRAGMA data_version`. Values derived from the data (counts)
+   * are remembered per generation.
+   */
+  get generation(): number {
+    const dataVersion = Number(this.statement('PRAGMA data_version').get()?.data_version ?? 0);
+    if (dataVersion !== this.seenDataVersion) {
+      this.seenDataVersion = dataVersion;
+      this.generationValue++;
+    }
+    return this.generationValue + this.ownWrites;
   }
 
   /** Prepared once per SQL text and reused: preparing costs more than running a point query. */
@@ -67,7 +83,7 @@ export class Db {
 
   run(label: string, sql: string, params: Params = []): { changes: number; lastInsertRowid: number } {
     return this.timed(label, () => {
-      this.generation++;
+      this.ownWrites++;
       const result = this.statement(sql).run(...params);
       return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
     });
@@ -92,7 +108,7 @@ export class Db {
         return result;
       } catch (error) {
         if (this.sqlite.isTransaction) this.sqlite.exec('ROLLBACK');
-        this.generation++;
+        this.ownWrites++;
         throw error;
       } finally {
         this.depth--;

@@ -2,16 +2,17 @@ import type { GalleryQuery } from '../../shared/ipc';
 import { ImageCategoryValues, type IvkImage } from '../../shared/models';
 import { placeholders, type Db, type Params } from './db';
 import { IMAGE_COLUMNS, imageFromRow, type ImageRow } from './images';
-import { matchExpression, type StarFilter } from './search';
+import { searchPlan, type SearchPlan, type Shares, type StarFilter } from './search';
 
 /**
  * The gallery's reads: a page of any view, and its exact size.
  *
  * Every page is a walk in gallery order that stops at LIMIT. Without search text the walk is an
  * index range chosen for the view's shape (board or not, starred or not); with search text it is
- * FTS5's own rowid-ordered walk of the matches, the view's filters included in the match (see the
- * schema's `flags`). "Starred first" is two walks, the starred images then the rest, split at the
- * number of starred images in the view (see listImages).
+ * FTS5's own rowid-ordered walk of the matches, with the view's narrow filters inside the match
+ * and its broad ones checked on the joined rows (see search.ts). "Starred first" is two walks,
+ * the starred images then the rest, split at the number of starred images in the view (see
+ * listImages).
  */
 
 const VISIBLE = 'i.deleted = 0 AND i.is_intermediate = 0';
@@ -24,7 +25,7 @@ interface Filters {
   params: Params;
 }
 
-/** Board and category filters shared by every read; intermediates and tombstones never show. */
+/** Board and category filters of an unsearched view; intermediates and tombstones never show. */
 function filters(query: GalleryQuery): Filters {
   const clauses = [VISIBLE];
   const params: Params = [];
@@ -59,10 +60,10 @@ function direction(query: GalleryQuery): 'ASC' | 'DESC' {
 }
 
 /** One walk: the view narrowed to `stars`, from `offset`, at most `limit` rows. */
-function walk(db: Db, query: GalleryQuery, stars: StarFilter, offset: number, limit: number): IvkImage[] {
+function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFilter, offset: number, limit: number): IvkImage[] {
   if (limit <= 0) return [];
-  const match = matchExpression(query.search, query, stars);
-  if (match === null) {
+  const plan = searchPlan(query.search, query, stars, counts.shares(query));
+  if (plan === null) {
     const { clauses, params } = filters(query);
     const where = [...clauses, ...starClause(stars)].join(' AND ');
     return db
@@ -74,43 +75,69 @@ function walk(db: Db, query: GalleryQuery, stars: StarFilter, offset: number, li
       )
       .map(imageFromRow);
   }
-  // The inner walk is FTS5 alone, in its rowid order, stopping at LIMIT (the filters are in the
-  // match); only the page's rows are then read from the table.
   const order = direction(query);
+  if (plan.where.length === 0) {
+    // FTS5 alone walks the view in its rowid order and stops at LIMIT; only the page's rows are
+    // then read from the table.
+    return db
+      .all<ImageRow>(
+        'search page',
+        `SELECT ${IMAGE_SELECT} FROM images AS i WHERE i.id IN (
+           SELECT rowid FROM images_fts WHERE images_fts MATCH ? ORDER BY rowid ${order} LIMIT ? OFFSET ?
+         ) ORDER BY i.id ${order}`,
+        [plan.match, limit, offset],
+      )
+      .map(imageFromRow);
+  }
+  // CROSS JOIN keeps FTS5 as the outer loop, so its rowid order is still the result order and
+  // the walk still stops at LIMIT; the broad filters are checked on each joined row.
   return db
     .all<ImageRow>(
       'search page',
-      `SELECT ${IMAGE_SELECT} FROM images AS i WHERE i.id IN (
-         SELECT rowid FROM images_fts WHERE images_fts MATCH ? ORDER BY rowid ${order} LIMIT ? OFFSET ?
-       ) ORDER BY i.id ${order}`,
-      [match, limit, offset],
+      `SELECT ${IMAGE_SELECT} FROM images_fts AS f CROSS JOIN images AS i ON i.id = f.rowid
+       WHERE images_fts MATCH ? AND ${plan.where.join(' AND ')} ORDER BY f.rowid ${order} LIMIT ? OFFSET ?`,
+      [plan.match, ...plan.params, limit, offset],
     )
     .map(imageFromRow);
 }
 
 /** How many images the view narrowed to `stars` holds. */
-function count(db: Db, query: GalleryQuery, stars: StarFilter): number {
-  const match = matchExpression(query.search, query, stars);
-  if (match === null) {
-    const clauses: string[] = [];
-    const params: Params = [];
-    if (query.board !== 'all') {
-      clauses.push('board_key = ?');
-      params.push(query.board === 'none' ? '' : query.board);
-    }
-    const categories = [...new Set(query.categories)];
-    if (categories.length > 0) {
-      clauses.push(`category IN (${placeholders(categories.length)})`);
-      params.push(...categories);
-    }
-    if (stars !== 'any') {
-      clauses.push('starred = ?');
-      params.push(stars === 'starred' ? 1 : 0);
-    }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+function count(db: Db, query: GalleryQuery, stars: StarFilter, plan: SearchPlan | null): number {
+  if (plan === null) {
+    const { where, params } = countsFilter(query, stars);
     return db.get<{ n: number }>('gallery count', `SELECT coalesce(sum(n), 0) AS n FROM image_counts ${where}`, params)?.n ?? 0;
   }
-  return db.get<{ n: number }>('search count', 'SELECT count(*) AS n FROM images_fts WHERE images_fts MATCH ?', [match])?.n ?? 0;
+  if (plan.where.length === 0) {
+    return db.get<{ n: number }>('search count', 'SELECT count(*) AS n FROM images_fts WHERE images_fts MATCH ?', [plan.match])?.n ?? 0;
+  }
+  return (
+    db.get<{ n: number }>(
+      'search count',
+      `SELECT count(*) AS n FROM images_fts AS f CROSS JOIN images AS i ON i.id = f.rowid
+       WHERE images_fts MATCH ? AND ${plan.where.join(' AND ')}`,
+      [plan.match, ...plan.params],
+    )?.n ?? 0
+  );
+}
+
+/** The rows of `image_counts` a view covers. */
+function countsFilter(query: Pick<GalleryQuery, 'board' | 'categories'>, stars: StarFilter): { where: string; params: Params } {
+  const clauses: string[] = [];
+  const params: Params = [];
+  if (query.board !== 'all') {
+    clauses.push('board_key = ?');
+    params.push(query.board === 'none' ? '' : query.board);
+  }
+  const categories = [...new Set(query.categories)];
+  if (categories.length > 0) {
+    clauses.push(`category IN (${placeholders(categories.length)})`);
+    params.push(...categories);
+  }
+  if (stars !== 'any') {
+    clauses.push('starred = ?');
+    params.push(stars === 'starred' ? 1 : 0);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
 /**
@@ -124,16 +151,41 @@ export class GalleryCounts {
   constructor(private readonly db: Db) {}
 
   count(query: GalleryQuery, stars: StarFilter): number {
-    if (this.generation !== this.db.generation) {
+    return this.remember(['count', query.board, [...query.categories].sort(), query.search.trim(), stars], () =>
+      count(this.db, query, stars, searchPlan(query.search, query, stars, this.shares(query))),
+    );
+  }
+
+  /** How much of the gallery the view's board, categories and stars each cover (plans searches). */
+  shares(query: GalleryQuery): Shares {
+    const total = this.visible({ board: 'all', categories: [] }, 'any');
+    if (total === 0) return { board: 0, categories: 0, starred: 0 };
+    return {
+      board: this.visible({ board: query.board, categories: [] }, 'any') / total,
+      categories: this.visible({ board: 'all', categories: query.categories }, 'any') / total,
+      starred: this.visible({ board: 'all', categories: [] }, 'starred') / total,
+    };
+  }
+
+  private visible(scope: Pick<GalleryQuery, 'board' | 'categories'>, stars: StarFilter): number {
+    return this.remember(['visible', scope.board, [...scope.categories].sort(), stars], () => {
+      const { where, params } = countsFilter(scope, stars);
+      return this.db.get<{ n: number }>('gallery count', `SELECT coalesce(sum(n), 0) AS n FROM image_counts ${where}`, params)?.n ?? 0;
+    });
+  }
+
+  private remember(key: unknown[], compute: () => number): number {
+    const generation = this.db.generation;
+    if (this.generation !== generation) {
       this.memo.clear();
-      this.generation = this.db.generation;
+      this.generation = generation;
     }
-    const key = JSON.stringify([query.board, [...query.categories].sort(), query.search.trim(), stars]);
-    let n = this.memo.get(key);
+    const text = JSON.stringify(key);
+    let n = this.memo.get(text);
     if (n === undefined) {
-      n = count(this.db, query, stars);
-      if (this.memo.size >= 64) this.memo.clear();
-      this.memo.set(key, n);
+      n = compute();
+      if (this.memo.size >= 256) this.memo.clear();
+      this.memo.set(text, n);
     }
     return n;
   }
@@ -145,12 +197,12 @@ export class GalleryCounts {
  * first page never needs a count, and deeper pages take it from the memo.
  */
 export function listImages(db: Db, counts: GalleryCounts, query: GalleryQuery, offset: number, limit: number): IvkImage[] {
-  if (query.starredOnly) return walk(db, query, 'starred', offset, limit);
-  if (!query.starredFirst) return walk(db, query, 'any', offset, limit);
-  const head = walk(db, query, 'starred', offset, limit);
+  if (query.starredOnly) return walk(db, counts, query, 'starred', offset, limit);
+  if (!query.starredFirst) return walk(db, counts, query, 'any', offset, limit);
+  const head = walk(db, counts, query, 'starred', offset, limit);
   if (head.length === limit) return head;
   const starred = head.length > 0 || offset === 0 ? offset + head.length : counts.count(query, 'starred');
-  return [...head, ...walk(db, query, 'unstarred', Math.max(0, offset - starred), limit - head.length)];
+  return [...head, ...walk(db, counts, query, 'unstarred', Math.max(0, offset - starred), limit - head.length)];
 }
 
 /** The exact number of images in the view. */

@@ -1,5 +1,4 @@
-import type { ImageDTO } from '../../shared/invokeai';
-import { parseServerTime } from '../../shared/invokeai';
+import { parseServerTime, type ImageDTO } from '../../shared/invokeai';
 import type { ImageCategory, IvkImage } from '../../shared/models';
 import { batches, placeholders, type Db, type Params } from './db';
 import { SLOTS_PER_MS } from './migrations';
@@ -50,7 +49,7 @@ export function imageFromRow(row: ImageRow): IvkImage {
   };
 }
 
-/** Milliseconds since the epoch of a server timestamp, clamped so an id stays below 2^53. */
+/** Milliseconds since the epoch of a server timestamp (zone-less UTC), or null. */
 export function timeMs(value: string | null | undefined): number | null {
   if (!value) return null;
   const ms = parseServerTime(value)?.getTime();
@@ -59,6 +58,7 @@ export function timeMs(value: string | null | undefined): number | null {
 
 const MAX_MS = Math.floor(Number.MAX_SAFE_INTEGER / SLOTS_PER_MS) - 1;
 
+/** The creation time an id is made from, clamped so every id stays an exact JS number. */
 function createdMs(dto: ImageDTO): number {
   return Math.min(Math.max(timeMs(dto.created_at) ?? 0, 0), MAX_MS);
 }
@@ -253,6 +253,11 @@ export interface ImageState {
   touched_at: number;
 }
 
-export function imageStates(db: Db): ImageState[] {
-  return db.all<ImageState>('image states', 'SELECT image_name, board_id, category, starred, is_intermediate, deleted, touched_at FROM images');
+/** One page of image states in id order, after id `after`: a sync reads them a page at a time. */
+export function imageStates(db: Db, after: number, limit: number): (ImageState & { id: number })[] {
+  return db.all(
+    'image states',
+    'SELECT id, image_name, board_id, category, starred, is_intermediate, deleted, touched_at FROM images WHERE id > ? ORDER BY id LIMIT ?',
+    [after, limit],
+  );
 }

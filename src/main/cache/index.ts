@@ -14,22 +14,19 @@ import * as metadata from './metadata';
 import { migrate } from './migrations';
 import * as models from './models';
 import { Outbox } from './outbox';
+import { isValidProfileKey } from './profile';
+import * as upkeep from './search-upkeep';
 import { FileStore } from './thumbnails';
 
-import { isValidProfileKey } from './profile';
-
 export { profileKeyFor } from './profile';
-export { CacheTooNewError, SCHEMA_VERSION, SLOTS_PER_MS } from './migrations';
+export { CacheTooNewError } from './migrations';
 export { InvalidImageNameError, isValidImageName, type FileStore } from './thumbnails';
-export { matchExpression, searchTerms } from './search';
 export { extractMetadata, type MetadataEntry, type MetadataFields } from './metadata';
 export type { Outbox, OutboxEntry } from './outbox';
 export type { Meta } from './meta';
 export type { UpsertOptions, UpsertResult, ImageState } from './images';
 export type { BoardChange, LocalBoard } from './boards';
 export type { JobStatusChange, JobWriteResult } from './jobs';
-
-export type CacheStatsValue = z.infer<typeof CacheStats>;
 
 export interface CacheOptions extends DbOptions {
   /** The app's data folder; each server profile gets a folder of its own inside it. */
@@ -83,8 +80,8 @@ export class Cache {
     return {
       db,
       counts: new GalleryCounts(db),
-      thumbnails: new FileStore(db, join(this.dir, 'thumbnails'), 'thumbnail', { suffix: '.webp' }),
-      images: new FileStore(db, join(this.dir, 'images'), 'image', {
+      thumbnails: new FileStore(() => this.db, join(this.dir, 'thumbnails'), 'thumbnail', { suffix: '.webp' }),
+      images: new FileStore(() => this.db, join(this.dir, 'images'), 'image', {
         suffix: '',
         capBytes: this.options.imageCacheBytes ?? DEFAULT_IMAGE_CACHE_BYTES,
       }),
@@ -202,7 +199,7 @@ export class Cache {
     return models.listModels(this.db);
   }
 
-  cacheStats(): CacheStatsValue {
+  cacheStats(): z.infer<typeof CacheStats> {
     const thumbs = this.thumbnails.stats();
     const full = this.images.stats();
     let dbBytes = 0;
@@ -253,8 +250,9 @@ export class Cache {
     return removed;
   }
 
-  imageStates(): images.ImageState[] {
-    return images.imageStates(this.db);
+  /** Image states in id order, `limit` at a time after id `after` (-1 to start). */
+  imageStates(after: number, limit: number): (images.ImageState & { id: number })[] {
+    return images.imageStates(this.db, after, limit);
   }
 
   writeMetadata(entries: readonly metadata.MetadataEntry[]): number {
@@ -274,21 +272,14 @@ export class Cache {
     return metadata.metadataBacklogSize(this.db);
   }
 
-  /**
-   * One slice of search-index upkeep; true while more remains. Many small metadata writes (a
-   * backfill) leave FTS5 with many segments, and every search term is looked up in each, which
-   * made first pages 4x slower at 100k images; merging them back costs about 2 s per 100k images,
-   * so it runs in slices of `pages` pages (~25 ms at 50) that a caller spreads over idle time.
-   */
-  tidySearchIndex(pages = 50): boolean {
-    return this.db.transaction('tidy search index', () => {
-      const before = this.db.get<{ n: number }>('total changes', 'SELECT total_changes() AS n')?.n ?? 0;
-      // A negative page count merges every segment, not only full levels: FTS5's documented
-      // way to optimize incrementally. Fewer than two changes means there was nothing to do.
-      this.db.run('merge search index', "INSERT INTO images_fts (images_fts, rank) VALUES ('merge', ?)", [-Math.max(1, pages)]);
-      const after = this.db.get<{ n: number }>('total changes', 'SELECT total_changes() AS n')?.n ?? 0;
-      return after - before >= 2;
-    });
+  /** True once a backfill has rewritten enough of the search index to make tidying worth it. */
+  searchIndexNeedsTidy(): boolean {
+    return upkeep.searchIndexNeedsTidy(this.db);
+  }
+
+  /** One slice (~1 ms typical) of merging the search index; true while more remains. */
+  tidySearchIndex(pages?: number): boolean {
+    return upkeep.tidySearchIndex(this.db, pages);
   }
 
   replaceBoards(dtos: readonly BoardDTO[], keep: ReadonlySet<string> = new Set()): { added: number; removed: number } {

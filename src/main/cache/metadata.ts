@@ -1,4 +1,5 @@
 import { batches, placeholders, type Db } from './db';
+import { noteIndexed } from './search-upkeep';
 
 /**
  * Image metadata: the server's JSON kept whole (the viewer shows it), plus the fields people
@@ -52,6 +53,7 @@ export function writeMetadata(db: Db, entries: readonly MetadataEntry[]): number
   let written = 0;
   for (const batch of batches(entries)) {
     db.transaction('write metadata', () => {
+      const before = written;
       for (const entry of batch) {
         const image = db.get<{ id: number }>('image id', 'SELECT id FROM images WHERE image_name = ?', [entry.image_name]);
         if (!image) continue;
@@ -79,6 +81,7 @@ export function writeMetadata(db: Db, entries: readonly MetadataEntry[]): number
         db.run('metadata done', 'UPDATE images SET metadata_state = 1 WHERE id = ?', [image.id]);
         written++;
       }
+      noteIndexed(db, written - before);
     });
   }
   return written;

@@ -141,9 +141,10 @@ const v1: Migration = {
       -- five hex words that would triple the prefix indexes.
       --
       -- 'flags' carries the view filters as words ('starred', 'c<category>', 'b<board id>'), so a
-      -- filtered search is one FTS5 intersection walked in rowid order, stopping at LIMIT, and
-      -- its count never reads the images table; user text is always confined to the other
-      -- columns. Only visible images are indexed.
+      -- search narrowed to a small board or to starred images is one FTS5 intersection walked in
+      -- rowid order, stopping at LIMIT, whose count never reads the images table (search.ts
+      -- decides which filters go there); user text is always confined to the other columns.
+      -- Only visible images are indexed.
       --
       -- An image gets its row when its metadata is written (or found missing), not before:
       -- replacing a row in a contentless-delete table costs several times a first insert, and

@@ -44,8 +44,12 @@ export class FileStore {
   private readonly root: string;
   private readonly tmp: string;
 
+  /**
+   * `db` is asked for at each use rather than kept, so a write that straddles a cache clear (which
+   * reopens the database) records into the new file instead of failing on the closed one.
+   */
   constructor(
-    private readonly db: Db,
+    private readonly database: () => Db,
     root: string,
     readonly kind: FileKind,
     private readonly options: FileStoreOptions,
@@ -153,6 +157,10 @@ export class FileStore {
       bytes -= row.bytes;
     }
     await this.remove(victims);
+  }
+
+  private get db(): Db {
+    return this.database();
   }
 
   private touch(name: string): void {

@@ -39,6 +39,8 @@ export class SyncEngine {
   private readonly closing = new AbortController();
   private running: Promise<SyncSummary> | null = null;
   private queued: Promise<SyncSummary> | null = null;
+  /** addImagesByName calls in flight: close() waits for them, as they write to the cache. */
+  private readonly adding = new Set<Promise<unknown>>();
   private current: SyncProgress = IDLE;
 
   constructor(private readonly options: SyncEngineOptions) {
@@ -55,6 +57,7 @@ export class SyncEngine {
       onError: (error) => {
         if (!isStopping(error)) options.onBackgroundError?.(error);
       },
+      signal: this.closing.signal,
     });
   }
 
@@ -76,7 +79,8 @@ export class SyncEngine {
     if (!this.running) {
       this.running = this.run(options.signal).finally(() => {
         this.running = null;
-        if (!this.queued) this.setProgress(this.backfill.active ? { phase: 'metadata', done: 0, total: this.cache.metadataBacklogSize() } : IDLE);
+        if (this.queued || this.closing.signal.aborted) return;
+        this.setProgress(this.backfill.active ? { phase: 'metadata', done: 0, total: this.cache.metadataBacklogSize() } : IDLE);
       });
       return this.running;
     }
@@ -91,6 +95,8 @@ export class SyncEngine {
 
   /** A queue_item_status_changed payload: the job as now cached, or null for a stale one. */
   applyJobUpdate(change: JobStatusChange): IvkJob | null {
+    // An event that arrives while the app shuts down has nowhere to go.
+    if (this.closing.signal.aborted) return null;
     return this.cache.applyJobStatus(change);
   }
 
@@ -100,9 +106,15 @@ export class SyncEngine {
    */
   async addImagesByName(names: readonly string[], options: { signal?: AbortSignal } = {}): Promise<ImageDTO[]> {
     const signal = options.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal;
-    const added = await addImages({ api: this.api, cache: this.cache, signal }, names);
-    if (added.length > 0) this.backfillMetadata(added.map((dto) => dto.image_name));
-    return added;
+    const adding = addImages({ api: this.api, cache: this.cache, signal }, names);
+    this.adding.add(adding);
+    try {
+      const added = await adding;
+      if (added.length > 0) this.backfillMetadata(added.map((dto) => dto.image_name));
+      return added;
+    } finally {
+      this.adding.delete(adding);
+    }
   }
 
   /** Fetches these images' metadata before any other (the viewer opened one without it). */
@@ -118,7 +130,7 @@ export class SyncEngine {
   /** Stops everything in flight and waits for it; the cache is left consistent. */
   async close(): Promise<void> {
     this.closing.abort();
-    await Promise.allSettled([this.running, this.queued, this.backfill.stop()]);
+    await Promise.allSettled([this.running, this.queued, ...this.adding, this.backfill.stop()]);
   }
 
   /** Starts (or extends) the backfill, first with `urgent`; the status bar goes idle after it. */

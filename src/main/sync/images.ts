@@ -3,10 +3,13 @@ import { ASSET_CATEGORIES } from '../../shared/models';
 import type { ImageState } from '../cache';
 import type { RunContext } from './context';
 import { fetchTolerant } from './fetch';
-import { chunk, forEachPooled } from './pool';
+import { chunk, forEachPooled, yieldToEventLoop } from './pool';
 
 /** The server's cap on images_by_names. */
 const BATCH = 1000;
+/** Rows written (or read) between two yields to the event loop: ~10 ms of main-thread work. */
+const SLICE = 250;
+const STATE_PAGE = 5000;
 /** Name lists asked for at once while looking for changes; the server serialises them anyway. */
 const LIST_CONCURRENCY = 4;
 
@@ -42,7 +45,7 @@ export async function syncImages(ctx: RunContext, boards: readonly BoardDTO[]): 
   const listedAt = Date.now();
   const listing = await ctx.api.imageNames({ is_intermediate: false, starred_first: true, order_dir: 'DESC' }, { signal: ctx.signal });
   ctx.report('names', 1, 1);
-  const states = new Map(ctx.cache.imageStates().map((state) => [state.image_name, state]));
+  const states = await readStates(ctx);
   const changes: ImageChanges = { added: 0, moved: 0, updated: 0, deleted: 0, unreadable: 0 };
 
   const fresh = listing.image_names.filter((name) => !states.has(name));
@@ -55,10 +58,25 @@ export async function syncImages(ctx: RunContext, boards: readonly BoardDTO[]): 
 
   const listed = new Set(listing.image_names);
   const gone = [...states.values()].filter((state) => !listed.has(state.image_name) && state.touched_at < listedAt);
-  await ctx.cache.removeImages(gone.map((state) => state.image_name));
+  for (const slice of chunk(gone, SLICE)) {
+    await ctx.cache.removeImages(slice.map((state) => state.image_name));
+    await yieldToEventLoop();
+  }
   // Tombstones were already gone from view; their removal is the server confirming it.
   changes.deleted += gone.filter((state) => state.deleted === 0 && state.is_intermediate === 0).length;
   return changes;
+}
+
+/** Every cached image's state, read a page at a time (a million rows at once would stall the app). */
+async function readStates(ctx: RunContext): Promise<Map<string, ImageState>> {
+  const states = new Map<string, ImageState>();
+  for (let after = -1; ; ) {
+    const page = ctx.cache.imageStates(after, STATE_PAGE);
+    for (const state of page) states.set(state.image_name, state);
+    if (page.length < STATE_PAGE) return states;
+    after = page.at(-1)!.id;
+    await yieldToEventLoop();
+  }
 }
 
 /** Fetches DTOs and writes them; `since` protects rows written after the list was taken. */
@@ -67,10 +85,13 @@ async function fetchImages(ctx: RunContext, names: readonly string[], changes: I
   ctx.report('images', 0, names.length);
   for (const batch of chunk(names, BATCH)) {
     const { values, unreadable } = await fetchTolerant(batch, (some) => ctx.api.imagesByNames(some, { signal: ctx.signal }));
-    const written = ctx.cache.upsertImages(values, since === undefined ? {} : { skipTouchedSince: since });
-    changes.added += written.added.length;
-    changes.moved += written.moved.length;
-    changes.updated += written.updated.length;
+    for (const slice of chunk(values, SLICE)) {
+      const written = ctx.cache.upsertImages(slice, since === undefined ? {} : { skipTouchedSince: since });
+      changes.added += written.added.length;
+      changes.moved += written.moved.length;
+      changes.updated += written.updated.length;
+      await yieldToEventLoop();
+    }
     changes.unreadable += unreadable.length;
     ctx.report('images', (done += batch.length), names.length);
   }

@@ -1,9 +1,11 @@
-import { chunk } from './pool';
+import { chunk, yieldToEventLoop } from './pool';
 import { fetchTolerant } from './fetch';
 import type { RunContext } from './context';
 
 /** The server's cap on items_by_ids. */
 const BATCH = 1000;
+/** Items written between two yields to the event loop (each carries its session's results). */
+const SLICE = 250;
 
 export interface JobChanges {
   added: number;
@@ -29,9 +31,12 @@ export async function syncJobs(ctx: RunContext): Promise<JobChanges> {
   ctx.report('jobs', 0, wanted.length);
   for (const batch of chunk(wanted, BATCH)) {
     const { values, unreadable } = await fetchTolerant(batch, (some) => ctx.api.queueItemsByIds(some, { signal: ctx.signal }));
-    const written = ctx.cache.upsertJobs(values);
-    changes.added += written.added;
-    changes.changed += written.changed;
+    for (const slice of chunk(values, SLICE)) {
+      const written = ctx.cache.upsertJobs(slice);
+      changes.added += written.added;
+      changes.changed += written.changed;
+      await yieldToEventLoop();
+    }
     changes.unreadable += unreadable.length;
     ctx.report('jobs', (done += batch.length), wanted.length);
   }

@@ -20,6 +20,8 @@ export interface BackfillOptions {
   onProgress?: (done: number, total: number) => void;
   /** A pass ended early (server gone, or an unexpected error); the next start resumes. */
   onError?: (error: unknown) => void;
+  /** The owner's lifetime: once aborted, passes stop and no new one starts. */
+  signal?: AbortSignal;
 }
 
 /** A batch is written at this size or after FLUSH_MS, whichever comes first: short main-thread writes. */
@@ -27,8 +29,8 @@ const FLUSH_SIZE = 50;
 const FLUSH_MS = 250;
 /** Names read from the cache at a time. */
 const REFILL = 200;
-/** Passes that wrote at least this many rows leave the search index fragmented enough to tidy. */
-const TIDY_AFTER = 500;
+/** Pause between slices of search-index tidying: half the main thread stays free meanwhile. */
+const TIDY_PAUSE_MS = 5;
 const GARBLED_RETRIES = 2;
 
 export class MetadataBackfill {
@@ -45,13 +47,15 @@ export class MetadataBackfill {
 
   /** Starts a pass, or asks the running one for another when it ends (new images arrived). */
   start(): Promise<void> {
+    if (this.options.signal?.aborted) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
     }
     const controller = new AbortController();
     this.controller = controller;
-    this.running = this.loop(controller.signal)
+    const signal = this.options.signal ? AbortSignal.any([controller.signal, this.options.signal]) : controller.signal;
+    this.running = this.loop(signal)
       .catch((error: unknown) => this.options.onError?.(error))
       .finally(() => {
         this.running = null;
@@ -79,16 +83,15 @@ export class MetadataBackfill {
   }
 
   private async loop(signal: AbortSignal): Promise<void> {
-    let written = 0;
     do {
       this.again = false;
-      written += await this.pass(signal);
+      await this.pass(signal);
     } while (this.again && !signal.aborted);
-    if (written >= TIDY_AFTER) await this.tidy(signal);
+    if (this.options.cache.searchIndexNeedsTidy()) await this.tidy(signal);
   }
 
-  /** One walk through the backlog as it stood when the pass began; returns rows written. */
-  private async pass(signal: AbortSignal): Promise<number> {
+  /** One walk through the backlog as it stood when the pass began. */
+  private async pass(signal: AbortSignal): Promise<void> {
     const { api, cache } = this.options;
     const total = cache.metadataBacklogSize() + this.urgent.length;
     const queue: string[] = [];
@@ -96,7 +99,6 @@ export class MetadataBackfill {
     let cursor: number | undefined;
     let exhausted = false;
     let done = 0;
-    let written = 0;
     let entries: MetadataEntry[] = [];
     let unavailable: string[] = [];
     let flushedAt = Date.now();
@@ -120,7 +122,7 @@ export class MetadataBackfill {
       return queue.shift();
     };
     const flush = () => {
-      if (entries.length > 0) written += cache.writeMetadata(entries);
+      if (entries.length > 0) cache.writeMetadata(entries);
       if (unavailable.length > 0) cache.markMetadataUnavailable(unavailable);
       entries = [];
       unavailable = [];
@@ -161,13 +163,12 @@ export class MetadataBackfill {
     } finally {
       flush();
     }
-    return written;
   }
 
-  /** Merges the search index back in slices, yielding between them so nothing waits long. */
+  /** Merges the search index back in slices, pausing between them so nothing waits long. */
   private async tidy(signal: AbortSignal): Promise<void> {
     while (!signal.aborted && this.options.cache.tidySearchIndex()) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, TIDY_PAUSE_MS));
     }
   }
 }

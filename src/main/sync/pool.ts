@@ -30,3 +30,11 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let start = 0; start < items.length; start += size) pieces.push(items.slice(start, start + size));
   return pieces;
 }
+
+/**
+ * Lets timers, IPC and sockets run between two pieces of synchronous cache work: node:sqlite
+ * blocks the main process while it writes, so a sync writes in slices of a few ms.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
