@@ -5,7 +5,7 @@ import { openCache, profileKeyFor, type Cache } from './cache';
 import { SyncEngine } from './sync';
 import { SqlitePendingUploadStore, UploadRunner } from './uploads';
 import type { AppStatus, EventName, EventPayload, SyncProgress, SyncSummary } from '../shared/ipc';
-import { jobStatusFromWire, JobStatus } from '../shared/models';
+import { IvkJob, jobStatusFromWire, JobStatus } from '../shared/models';
 
 /**
  * Everything the app does for one InvokeAI server: the HTTP client and live events, that
@@ -175,6 +175,18 @@ export class ServerSession {
     this.statusChanged();
   }
 
+  private async refreshJob(itemId: number): Promise<void> {
+    try {
+      const items = await this.api.queueItemsByIds([itemId]);
+      if (!this.stopped && items.length > 0) {
+        this.cache.upsertJobs(items);
+        this.options.emit('gallery.changed', { images: false, boards: false, jobs: true });
+      }
+    } catch (error) {
+      this.noteFailure(error);
+    }
+  }
+
   private wentOnline(): void {
     if (this.stopped || this.connection === 'online') return;
     this.connection = 'online';
@@ -231,6 +243,8 @@ export class ServerSession {
           message: event.error_message ?? null,
         });
         if (job) emit('gallery.changed', { images: false, boards: false, jobs: true });
+        // The event carries no results: read the finished item once, so the job knows its outputs.
+        if (job && IvkJob.isComplete(job)) void this.refreshJob(event.item_id);
         // A finished job is when other clients' changes are most likely: the web UI reconciles
         // here too, since the server announces no star, move or delete.
         if (status === JobStatus.COMPLETED) this.requestSync();

@@ -205,6 +205,31 @@ describe('services behind the IPC contract', () => {
     await until('the gallery total to grow', async () => (await call<{ total: number }>('images.page', { query: ALL, offset: 0, limit: 1 })).total === before + 1);
   });
 
+  it('lists the output of a job whose node reused an earlier identical run (use_cache)', async () => {
+    const enqueue = async () => {
+      const response = await fetch(`${server.url}/api/v1/queue/default/enqueue_batch`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          prepend: false,
+          batch: {
+            runs: 1,
+            graph: { id: 'cached', nodes: { blank: { id: 'blank', type: 'blank_image', width: 48, height: 48, is_intermediate: false, use_cache: true } }, edges: [] },
+          },
+        }),
+      });
+      return ((await response.json()) as { item_ids: number[] }).item_ids[0]!;
+    };
+    const first = await enqueue();
+    await until('the first job', () => services.session().cache.job(first)?.status === 'completed');
+    const second = await enqueue();
+    await until('the second job', () => services.session().cache.job(second)?.status === 'completed');
+    await services.session().syncNow();
+    const [original] = await until('the first output', () => call<{ image_name: string }[]>('jobs.outputs', { job_id: String(first) }).then((o) => o.length > 0 && o));
+    const reused = await call<{ image_name: string }[]>('jobs.outputs', { job_id: String(second) });
+    expect(reused.map((image) => image.image_name)).toEqual([original!.image_name]);
+  });
+
   it('serves media only for valid image names', async () => {
     const name = server.state.gallery.queryImages({ is_intermediate: false }).images[0]!.image_name;
     const thumbnail = await services.media.fromUrl(`ivk-media://thumbnails/${name}`);

@@ -242,6 +242,20 @@ export function imagesOfSession(db: Db, sessionId: string): IvkImage[] {
     .map(imageFromRow);
 }
 
+/** Visible images among `names`, in gallery order. */
+export function imagesNamed(db: Db, names: readonly string[]): IvkImage[] {
+  const found: IvkImage[] = [];
+  for (const batch of batches(names, 500)) {
+    const rows = db.all<ImageRow>(
+      'images named',
+      `SELECT ${IMAGE_COLUMNS} FROM images WHERE image_name IN (${placeholders(batch.length)}) AND deleted = 0 AND is_intermediate = 0 ORDER BY id`,
+      batch,
+    );
+    found.push(...rows.map(imageFromRow));
+  }
+  return found;
+}
+
 /** What a sync compares against the server's lists: one small row per cached image. */
 export interface ImageState {
   image_name: string;

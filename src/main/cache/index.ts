@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { BoardDTO, ImageDTO, SessionQueueItem } from '../../shared/invokeai';
 import type { BoardList, BoardScope, CacheStats, GalleryQuery, ImageDetails, ImagePage, JobPage, JobQuery } from '../../shared/ipc';
 import type { ImageCategory, IvkDnnModel, IvkImage, IvkJob } from '../../shared/models';
+import { imageNamesInOutput } from '../../shared/invokeai/results';
 import * as boards from './boards';
 import { Db, type DbOptions } from './db';
 import { GalleryCounts, countImages, listImages } from './gallery';
@@ -188,7 +189,12 @@ export class Cache {
     const itemId = Number(jobId);
     if (!Number.isSafeInteger(itemId)) return [];
     const session = jobs.sessionOfJob(this.db, itemId);
-    return session === null ? [] : images.imagesOfSession(this.db, session);
+    const made = session === null ? [] : images.imagesOfSession(this.db, session);
+    if (made.length > 0) return made;
+    // A node whose identical twin ran before (`use_cache`) answers with that earlier image, which
+    // keeps its first session id: the job's own results still name it.
+    const results = this.job(itemId)?.outputs ?? {};
+    return images.imagesNamed(this.db, Object.values(results).flatMap(imageNamesInOutput));
   }
 
   job(jobId: number): IvkJob | null {
