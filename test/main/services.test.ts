@@ -225,7 +225,10 @@ describe('services behind the IPC contract', () => {
     const second = await enqueue();
     await until('the second job', () => services.session().cache.job(second)?.status === 'completed');
     await services.session().syncNow();
-    const [original] = await until('the first output', () => call<{ image_name: string }[]>('jobs.outputs', { job_id: String(first) }).then((o) => o.length > 0 && o));
+    const firstOutputs = await until('the first output', () =>
+      call<{ image_name: string }[]>('jobs.outputs', { job_id: String(first) }).then((outputs) => (outputs.length > 0 ? outputs : null)),
+    );
+    const original = firstOutputs[0];
     const reused = await call<{ image_name: string }[]>('jobs.outputs', { job_id: String(second) });
     expect(reused.map((image) => image.image_name)).toEqual([original!.image_name]);
   });
