@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStandIn } from '../test/server';
+import { electronBinary } from '../test/support/electron-binary';
 
 /**
  * `npm run demo`: a seeded stand-in InvokeAI and the app pointed at it. Where the Electron binary
@@ -13,15 +12,6 @@ import { startStandIn } from '../test/server';
  */
 const server = await startStandIn({ images: Number(process.env.DEMO_IMAGES ?? 5000), seed: 1 });
 console.log(`demo: stand-in InvokeAI at ${server.url}`);
-
-function electronBinary(): string | null {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 const stop = async (code = 0) => {
   await server.close();

@@ -40,6 +40,8 @@ export async function createDesktopApp(options: DesktopOptions) {
   const services = await createAppServices({
     rootDir: options.userDataDir,
     tokens: safeStorageTokens(join(options.userDataDir, 'token.bin')),
+    // `npm run demo` points the app at its stand-in without touching the user's saved settings.
+    ...(process.env.IVK_SERVER_URL ? { serverUrl: process.env.IVK_SERVER_URL } : {}),
   });
 
   protocol.handle(MEDIA_SCHEME, async (request) => {

@@ -1,21 +1,11 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { electronBinary } from '../support/electron-binary';
 
 /**
  * The same app through Playwright's Electron launcher, where the Electron binary exists. Its
  * download host is unreachable on some machines (CI here included): the suite then reports itself
  * skipped, with the reason, instead of passing silently.
  */
-function electronBinary(): string | null {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
 const binary = electronBinary();
 if (!binary) {
   console.warn('SKIPPED: Electron end-to-end tests: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD or no access to its download host).');

@@ -38,6 +38,17 @@ async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
   return envelope.value as T;
 }
 
+/** Enqueues one model-free `blank_image` job, as the real server runs it; answers its item id. */
+async function enqueueBlank(options: { useCache: boolean; size: number }): Promise<number> {
+  const node = { id: 'blank', type: 'blank_image', width: options.size, height: options.size, is_intermediate: false, use_cache: options.useCache };
+  const response = await fetch(`${server.url}/api/v1/queue/default/enqueue_batch`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ prepend: false, batch: { runs: 1, graph: { id: 'g', nodes: { blank: node }, edges: [] } } }),
+  });
+  return ((await response.json()) as { item_ids: number[] }).item_ids[0]!;
+}
+
 async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -182,23 +193,8 @@ describe('services behind the IPC contract', () => {
 
   it('turns socket events into job updates and new images without a sync', async () => {
     const before = (await call<{ total: number }>('images.page', { query: ALL, offset: 0, limit: 1 })).total;
-    const response = await fetch(`${server.url}/api/v1/queue/default/enqueue_batch`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        prepend: false,
-        batch: {
-          runs: 1,
-          graph: {
-            id: 'g',
-            nodes: { blank: { id: 'blank', type: 'blank_image', width: 64, height: 64, is_intermediate: false, use_cache: false } },
-            edges: [],
-          },
-        },
-      }),
-    });
-    const { item_ids: [itemId] } = (await response.json()) as { item_ids: number[] };
-    await until('the job to complete in the cache', () => services.session().cache.job(itemId!)?.status === 'completed');
+    const itemId = await enqueueBlank({ useCache: false, size: 64 });
+    await until('the job to complete in the cache', () => services.session().cache.job(itemId)?.status === 'completed');
     expect(events.some((event) => event.name === 'job.progress' && (event.payload as { job_id: string }).job_id === String(itemId))).toBe(true);
     const outputs = await until('the output image', () => call<unknown[]>('jobs.outputs', { job_id: String(itemId) }).then((o) => o.length > 0 && o));
     expect(outputs).toHaveLength(1);
@@ -206,20 +202,7 @@ describe('services behind the IPC contract', () => {
   });
 
   it('lists the output of a job whose node reused an earlier identical run (use_cache)', async () => {
-    const enqueue = async () => {
-      const response = await fetch(`${server.url}/api/v1/queue/default/enqueue_batch`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          prepend: false,
-          batch: {
-            runs: 1,
-            graph: { id: 'cached', nodes: { blank: { id: 'blank', type: 'blank_image', width: 48, height: 48, is_intermediate: false, use_cache: true } }, edges: [] },
-          },
-        }),
-      });
-      return ((await response.json()) as { item_ids: number[] }).item_ids[0]!;
-    };
+    const enqueue = () => enqueueBlank({ useCache: true, size: 48 });
     const first = await enqueue();
     await until('the first job', () => services.session().cache.job(first)?.status === 'completed');
     const second = await enqueue();
