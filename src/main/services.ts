@@ -130,6 +130,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       return { ok: true };
     },
     'images.page': (input) => session.cache.pageImages(input.query, input.offset, input.limit),
+    'images.names': (input) => session.cache.listImages(input.query, input.offset, input.limit).map((image) => image.image_name),
     'images.details'(input) {
       const details = session.cache.imageDetails(input.image_name);
       if (!details) throw new AppError('not_found', `The image ${input.image_name} is not in the cache.`);

@@ -11,7 +11,8 @@ import { ImageCategorySchema, IvkImage, IvkJob, JobStatusSchema } from './models
 
 const BoardId = z.string().min(1).max(200);
 const ImageName = z.string().min(1).max(300);
-const ImageNames = z.array(ImageName).min(1).max(10_000);
+/** Bulk actions take a whole selection; main sends it to the server 1000 names a call. */
+const ImageNames = z.array(ImageName).min(1).max(200_000);
 
 /** `all` = every board, `none` = Uncategorized, anything else = a board id. */
 export const BoardScope = z.union([z.literal('all'), z.literal('none'), BoardId]);
@@ -181,6 +182,11 @@ export const invokeContract = {
   'images.page': {
     input: z.object({ query: GalleryQuery, offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
     output: ImagePage,
+  },
+  /** The names of a range of the view, for selections: ranges and "select all" of 100k images. */
+  'images.names': {
+    input: z.object({ query: GalleryQuery, offset: z.number().int().min(0), limit: z.number().int().min(1).max(200_000) }).strict(),
+    output: z.array(z.string()),
   },
   'images.details': { input: z.object({ image_name: ImageName }).strict(), output: ImageDetails },
   'images.star': { input: z.object({ image_names: ImageNames, starred: z.boolean() }).strict(), output: Ok },

@@ -81,6 +81,14 @@ describe('services behind the IPC contract', () => {
     expect(page.items).toHaveLength(50);
   });
 
+  it('names a whole view in one call, in the order the grid shows it', async () => {
+    const query = { ...ALL, starredFirst: true };
+    const page = await call<{ items: { image_name: string }[]; total: number }>('images.page', { query, offset: 0, limit: 1000 });
+    const names = await call<string[]>('images.names', { query, offset: 0, limit: page.total });
+    expect(names).toEqual(page.items.map((image) => image.image_name));
+    expect(await call<string[]>('images.names', { query, offset: 10, limit: 5 })).toEqual(names.slice(10, 15));
+  });
+
   it('stars an image on the server and in the cache at once', async () => {
     const image = server.state.gallery.queryImages({ is_intermediate: false, starred_first: false }).images.find((r) => !r.starred)!;
     await call('images.star', { image_names: [image.image_name], starred: true });

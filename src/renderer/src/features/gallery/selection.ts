@@ -25,8 +25,3 @@ export function toggled(selection: Selection, name: string): Selection {
   return { all: selection.all, names };
 }
 
-export function chunked<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}

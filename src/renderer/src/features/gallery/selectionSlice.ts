@@ -3,7 +3,7 @@ import { invoke } from '../../app/bridge';
 import type { AppState, SliceCreator } from '../../app/store';
 import { plural } from '../../ui/format';
 import { selectImageAt } from './gallerySlice';
-import { NO_SELECTION, chunked, isSelected, selectedCount, toggled, type Selection } from './selection';
+import { NO_SELECTION, isSelected, selectedCount, toggled, type Selection } from './selection';
 
 export interface SelectionSlice {
   selection: Selection;
@@ -25,21 +25,9 @@ export interface SelectionSlice {
   deleteRequested: () => void;
 }
 
-/**
- * The most names images.page answers in one call, and the most sent per bulk action: the contract
- * takes 10,000, but InvokeAI refuses more than 1,000 names a request and main passes them on.
- */
-const NAMES_PER_READ = 1000;
-const NAMES_PER_ACTION = 1000;
-
-async function namesInRange(query: GalleryQuery, first: number, last: number): Promise<string[]> {
-  const names: string[] = [];
-  for (let offset = first; offset <= last; offset += NAMES_PER_READ) {
-    const page = await invoke('images.page', { query, offset, limit: Math.min(NAMES_PER_READ, last - offset + 1) });
-    names.push(...page.items.map((image) => image.image_name));
-    if (page.items.length === 0) break;
-  }
-  return names;
+/** Names of a range of the view in one call: main reads them from the cache. */
+function namesInRange(query: GalleryQuery, first: number, last: number): Promise<string[]> {
+  return invoke('images.names', { query, offset: first, limit: last - first + 1 });
 }
 
 /** Names from the page cache when every one is there, so small ranges need no call. */
@@ -94,7 +82,8 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
 
   const bulk = async (what: string, names: readonly string[], action: (chunk: string[]) => Promise<unknown>) => {
     try {
-      for (const chunk of chunked(names, NAMES_PER_ACTION)) await action(chunk);
+      // One action per selection: main splits it for the server and queues it as one entry.
+      await action([...names]);
       return true;
     } catch (error) {
       get().actionFailed(what, error);
