@@ -24,24 +24,13 @@ import { openCache, type Cache } from '../src/main/cache';
 import type { ImageDTO } from '../src/shared/invokeai';
 import type { GalleryQuery } from '../src/shared/ipc';
 import type { ImageCategory } from '../src/shared/models';
+import { rng } from './lib/stats';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const SIZES = (args.get('sizes') ?? '100000,1000000').split(',').map(Number);
 const RUNS = Number(args.get('runs') ?? 200);
 const KEEP = args.has('keep');
 const BOARDS = Array.from({ length: 20 }, (_, i) => `board-${String(i).padStart(2, '0')}-0000-4000-8000-000000000000`);
-
-/** mulberry32: the same gallery on every run. */
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SUBJECTS = `lighthouse fox astronaut samurai dragon owl robot castle sailboat wolf cat tiger knight witch wizard mermaid
   phoenix hummingbird whale octopus skyline cabin teahouse station greenhouse library bridge windmill cathedral market bicycle
