@@ -1,8 +1,9 @@
 import { protocol, safeStorage, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerIpc, sendEvent } from './ipc/electron';
-import { createAppServices, type TokenStore } from './services';
+import { mediaResponse } from './media';
+import { createAppServices } from './services';
+import { encryptedTokenStore } from './settings/token-store';
 import { createMainWindow, hardenSession } from './window/main-window';
 import { MEDIA_SCHEME } from './window/security';
 
@@ -16,41 +17,17 @@ export interface DesktopOptions {
   isTrustedSender: (event: IpcMainInvokeEvent) => boolean;
 }
 
-/** The bearer token for multi-user servers, encrypted by the OS keychain; never in plain text. */
-function safeStorageTokens(file: string): TokenStore {
-  return {
-    get() {
-      if (!safeStorage.isEncryptionAvailable()) return null;
-      try {
-        return safeStorage.decryptString(readFileSync(file));
-      } catch {
-        return null;
-      }
-    },
-    set(token) {
-      if (token === null) return rmSync(file, { force: true });
-      if (!safeStorage.isEncryptionAvailable()) throw new Error('The system keychain is not available, so the token cannot be stored safely.');
-      writeFileSync(file, safeStorage.encryptString(token), { mode: 0o600 });
-    },
-  };
-}
-
 export async function createDesktopApp(options: DesktopOptions) {
-  hardenSession();
+  hardenSession(options.appUrl);
   const services = await createAppServices({
     rootDir: options.userDataDir,
-    tokens: safeStorageTokens(join(options.userDataDir, 'token.bin')),
+    // The bearer token for multi-user servers, encrypted by the OS keychain; never in plain text.
+    tokens: encryptedTokenStore(join(options.userDataDir, 'token.bin'), safeStorage),
     // `npm run demo` points the app at its stand-in without touching the user's saved settings.
     ...(process.env.IVK_SERVER_URL ? { serverUrl: process.env.IVK_SERVER_URL } : {}),
   });
 
-  protocol.handle(MEDIA_SCHEME, async (request) => {
-    const media = await services.media.fromUrl(request.url);
-    if (!media.ok) return new Response(media.reason, { status: media.status, headers: { 'Content-Type': 'text/plain' } });
-    return new Response(new Uint8Array(media.bytes), {
-      headers: { 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=31536000, immutable' },
-    });
-  });
+  protocol.handle(MEDIA_SCHEME, (request) => mediaResponse(services.media.fromUrl, request));
 
   const unregister = registerIpc(services.handlers, options.isTrustedSender, { describeError: services.describeError });
   let window: BrowserWindow = createMainWindow(options.appUrl);

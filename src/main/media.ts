@@ -50,3 +50,28 @@ export function parseMediaUrl(raw: string): { kind: MediaKind; name: string } | 
     return null;
   }
 }
+
+const REFUSAL_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
+
+/**
+ * The `ivk-media:` scheme's answer to one request from the renderer: only GET (and HEAD) of a
+ * valid media address; the bytes with the type read from them (never from the name), or a short
+ * plain-text refusal. Electron's `protocol.handle` calls this (desktop.ts).
+ */
+export async function mediaResponse(
+  fromUrl: (url: string) => Promise<MediaResult>,
+  request: { method: string; url: string },
+): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return new Response('Only GET', { status: 405, headers: { ...REFUSAL_HEADERS, Allow: 'GET, HEAD' } });
+  }
+  const media = await fromUrl(request.url);
+  if (!media.ok) return new Response(media.reason, { status: media.status, headers: REFUSAL_HEADERS });
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(media.bytes), {
+    headers: {
+      'Content-Type': media.contentType,
+      'Cache-Control': 'private, max-age=31536000, immutable',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}

@@ -1,4 +1,5 @@
 import { InvokeClient, describeApiError } from './api';
+import { isCorruptionError } from './cache-recovery';
 import { AppError, describeError } from './errors';
 import type { Handlers } from './ipc/dispatch';
 import { parseMediaUrl, readMedia, type MediaKind, type MediaResult } from './media';
@@ -49,18 +50,35 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   const emit: Listener = (event, payload) => listeners.forEach((listener) => listener(event, payload));
   const mediaBase = config.mediaBase ?? { thumbnails: `${MEDIA_SCHEME}://thumbnails/`, images: `${MEDIA_SCHEME}://images/` };
 
-  const openSession = () =>
-    new ServerSession({
+  const openSession = (damaged: string | null = null): ServerSession => {
+    const opened: ServerSession = new ServerSession({
       serverUrl: settings.get().server_url,
       cacheDir: settings.cacheDir,
       getToken: () => config.tokens.get(),
       setToken: (token) => config.tokens.set(token),
       emit,
+      damaged,
+      onCacheDamaged: (reason) => void rebuildCache(opened, reason),
       ...(config.syncIntervalMs ? { syncIntervalMs: config.syncIntervalMs } : {}),
       ...(config.probeIntervalMs ? { probeIntervalMs: config.probeIntervalMs } : {}),
     });
+    return opened;
+  };
   let session = openSession();
   let started = false;
+
+  /**
+   * The cache file of a running session turned out damaged: that session closes, and a new one
+   * moves the file aside and rebuilds the cache from the server (see cache-recovery.ts).
+   */
+  async function rebuildCache(damagedSession: ServerSession, reason: string): Promise<void> {
+    if (damagedSession !== session) return;
+    await damagedSession.stop();
+    if (damagedSession !== session) return;
+    session = openSession(reason);
+    if (started) await session.start();
+    emit('gallery.changed', { images: true, boards: true, jobs: true });
+  }
 
   /** A new server address is a new session with its own cache; the old one stays on disk. */
   async function switchServer(): Promise<void> {
@@ -164,7 +182,13 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
 
   return {
     handlers,
-    describeError,
+    describeError(error) {
+      if (isCorruptionError(error)) {
+        session.cacheDamaged(error instanceof Error ? error.message : String(error));
+        return { code: 'internal', message: 'The local cache is damaged and is being rebuilt from the server. Try again in a moment.' };
+      }
+      return describeError(error);
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,7 +1,8 @@
 import { DatabaseSync } from 'node:sqlite';
 import { Actions } from './actions';
 import { ApiError, InvokeClient, InvokeEvents, describeApiError } from './api';
-import { openCache, profileKeyFor, type Cache } from './cache';
+import { profileKeyFor, type Cache } from './cache';
+import { checkCacheIntegrity, describeRecovery, isCorruptionError, openCacheWithRecovery, type Recovery } from './cache-recovery';
 import { SyncEngine } from './sync';
 import { SqlitePendingUploadStore, UploadRunner } from './uploads';
 import type { AppStatus, EventName, EventPayload, SyncProgress, SyncSummary } from '../shared/ipc';
@@ -24,10 +25,19 @@ export interface SessionOptions {
   probeIntervalMs?: number;
   /** Timeout of the liveness probe (`/app/version`). */
   probeTimeoutMs?: number;
+  /** The cache file was found damaged by an earlier session: move it aside and start afresh. */
+  damaged?: string | null;
+  /**
+   * The cache file turned out damaged while the session runs (the background check, or a query
+   * that met a malformed page): the owner replaces the session with one built with `damaged`.
+   */
+  onCacheDamaged?: (reason: string) => void;
 }
 
 const DEFAULT_SYNC_INTERVAL_MS = 60_000;
 const DEFAULT_PROBE_INTERVAL_MS = 5_000;
+const LIVE_INTERRUPTED =
+  'Live updates are interrupted: the event connection to the server dropped and is reconnecting. The gallery still syncs.';
 
 export class ServerSession {
   readonly api: InvokeClient;
@@ -42,14 +52,28 @@ export class ServerSession {
   private connection: AppStatus['connection'] = 'connecting';
   private offlineSince: Date | null = null;
   private serverVersion: string | null = null;
-  private message: string | null = null;
+  /** The last failure worth telling the user; cleared when the server works again. */
+  private failure: string | null = null;
+  /** Set once the event socket dropped: events may have been missed until it is back. */
+  private eventsMissed = false;
+  /** Set while the event socket is away although the server answers: said in the status. */
+  private liveInterrupted = false;
+  private syncFailures = 0;
+  private syncRetry: NodeJS.Timeout | undefined;
+  /** Set when this session replaced a damaged cache file; said until the rebuild's first sync. */
+  private readonly recovery: Recovery | null;
+  private recoveryMessage: string | null = null;
+  private damageReported = false;
   private stopped = false;
+  private stopping: Promise<void> | null = null;
 
   constructor(private readonly options: SessionOptions) {
     const { serverUrl, getToken, setToken, emit } = options;
     this.api = new InvokeClient({ baseUrl: serverUrl, getToken, onTokenRefreshed: setToken });
     this.events = new InvokeEvents({ baseUrl: serverUrl, getToken });
-    this.cache = openCache({ dataDir: options.cacheDir, profileKey: profileKeyFor(serverUrl) });
+    const opened = openCacheWithRecovery({ dataDir: options.cacheDir, profileKey: profileKeyFor(serverUrl), damaged: options.damaged ?? null });
+    this.cache = opened.cache;
+    this.recovery = opened.recovery;
     this.sync = new SyncEngine({
       api: this.api,
       cache: this.cache,
@@ -58,20 +82,35 @@ export class ServerSession {
     });
     // A second connection to the cache file: the upload queue keeps its own small table.
     this.uploadsDb = new DatabaseSync(this.cache.dbPath, { timeout: 5_000 });
+    const pendingUploads = new SqlitePendingUploadStore(this.uploadsDb);
+    if (this.recovery && this.recovery.keptUploads.length > 0) pendingUploads.add(...this.recovery.keptUploads);
     this.uploads = new UploadRunner({
       api: this.api,
-      store: new SqlitePendingUploadStore(this.uploadsDb),
+      store: pendingUploads,
       onUploaded: (dto) => {
         this.cache.upsertImages([dto]);
         emit('gallery.changed', { images: true, boards: true, jobs: false });
+      },
+      // The server stored the file but its answer was unreadable: a sync brings the image in.
+      onUploadedUnread: () => this.requestSync(),
+      // Uploads waiting for the server say so in the status, and go again after the next sync
+      // that works (soon, for a server that answers but fails).
+      onServerAbsent: (error) => {
+        this.noteFailure(error);
+        this.retrySyncLater(error);
       },
       onChange: (items) => emit('uploads.changed', items),
     });
     this.actions = new Actions({
       api: this.api,
       cache: this.cache,
+      retryDelayMs: options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
+      maxRetryDelayMs: options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,
       isOnline: () => this.connection === 'online',
       onUnreachable: (error) => this.wentOffline(error),
+      onServerFailed: (error) => this.noteFailure(error),
+      // A sync confirms the server works again (and clears the failure it showed).
+      onServerRecovered: () => this.requestSync(),
       onNotice: (level, message) => emit('notice', { level, message }),
       onChanged: (what) => {
         emit('gallery.changed', what);
@@ -99,7 +138,7 @@ export class ServerSession {
       last_sync: this.sync.lastSummary(),
       sync: progress,
       outbox: this.actions.pending,
-      message: this.message,
+      message: this.failure ?? this.recoveryMessage ?? (this.liveInterrupted ? LIVE_INTERRUPTED : null),
     };
   }
 
@@ -109,6 +148,16 @@ export class ServerSession {
    * offline mode, not an error.
    */
   async start(): Promise<void> {
+    if (this.recovery) {
+      this.recoveryMessage = describeRecovery(this.recovery);
+      this.options.emit('notice', { level: 'warning', message: this.recoveryMessage });
+      this.statusChanged();
+    } else {
+      // Every page of the file, read in a worker: the gallery is browsable meanwhile.
+      void checkCacheIntegrity(this.cache.dbPath).then((reason) => {
+        if (reason !== null) this.cacheDamaged(reason);
+      });
+    }
     this.listenToEvents();
     this.events.connect();
     await this.probe();
@@ -120,8 +169,15 @@ export class ServerSession {
     });
   }
 
-  async stop(): Promise<void> {
+  /** Closes everything once; later calls wait for the same close (Electron may quit twice). */
+  stop(): Promise<void> {
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  private async close(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.syncRetry);
     for (const timer of this.timers) clearInterval(timer);
     this.unsubscribers.forEach((unsubscribe) => unsubscribe());
     this.events.close();
@@ -136,11 +192,21 @@ export class ServerSession {
   async syncNow(): Promise<SyncSummary | null> {
     try {
       const summary = await this.sync.sync();
+      if (this.stopped) return summary;
+      this.syncFailures = 0;
+      clearTimeout(this.syncRetry);
+      // A complete sync is proof the server works: what it failed before is over (and a cache
+      // rebuilt after damage has its gallery back).
+      this.failure = null;
+      this.recoveryMessage = null;
       this.wentOnline();
       this.options.emit('gallery.changed', { images: true, boards: true, jobs: true });
+      // Uploads parked by a server failure go again now that it answers.
+      this.uploads.retryPending();
       return summary;
     } catch (error) {
       this.noteFailure(error);
+      this.retrySyncLater(error);
       return null;
     } finally {
       this.statusChanged();
@@ -149,6 +215,23 @@ export class ServerSession {
 
   requestSync(): void {
     void this.syncNow();
+  }
+
+  /**
+   * A sync the server failed (5xx, an unreadable answer) is tried again soon, not only at the next
+   * periodic sync: first after the probe interval, then twice as long each time, up to the sync
+   * interval. An unreachable server is the probe's business instead.
+   */
+  private retrySyncLater(error: unknown): void {
+    if (this.stopped || !this.isOnline) return;
+    if (error instanceof ApiError && error.kind === 'aborted') return;
+    const base = this.options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
+    const delay = Math.min(this.options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS, base * 2 ** this.syncFailures++);
+    clearTimeout(this.syncRetry);
+    this.syncRetry = setTimeout(() => {
+      if (this.isOnline) this.requestSync();
+    }, delay);
+    this.syncRetry.unref();
   }
 
   /** Checks the server with the cheapest call there is; the outcome sets the connection state. */
@@ -166,12 +249,16 @@ export class ServerSession {
   /** Any failure: an unreachable server means offline; anything else is a message to show. */
   noteFailure(error: unknown): void {
     if (this.stopped) return;
+    if (isCorruptionError(error)) {
+      this.cacheDamaged(error instanceof Error ? error.message : String(error));
+      return;
+    }
     if (error instanceof ApiError && (error.kind === 'unreachable' || error.kind === 'timeout')) {
       this.wentOffline(error);
       return;
     }
     if (error instanceof ApiError && error.kind === 'aborted') return;
-    this.message = describeApiError(error);
+    this.failure = describeApiError(error);
     this.statusChanged();
   }
 
@@ -187,11 +274,19 @@ export class ServerSession {
     }
   }
 
+  /** Reported once: the owner stops this session and opens one that rebuilds the cache. */
+  cacheDamaged(reason: string): void {
+    if (this.stopped || this.damageReported) return;
+    this.damageReported = true;
+    this.options.onCacheDamaged?.(reason);
+  }
+
   private wentOnline(): void {
     if (this.stopped || this.connection === 'online') return;
     this.connection = 'online';
     this.offlineSince = null;
-    this.message = null;
+    this.failure = null;
+    if (this.eventsMissed && this.events.state !== 'connected') this.liveInterrupted = true;
     this.statusChanged();
     // Back online: send what waited, then read what changed while we were away.
     void this.actions.replay().then(() => {
@@ -207,7 +302,7 @@ export class ServerSession {
       this.connection = 'offline';
       this.offlineSince = new Date();
     }
-    this.message = describeApiError(error);
+    this.failure = describeApiError(error);
     this.statusChanged();
   }
 
@@ -227,9 +322,27 @@ export class ServerSession {
     const on = this.unsubscribers.push.bind(this.unsubscribers);
     on(
       this.events.on('connection', (change) => {
-        if (change.state === 'connected') this.wentOnline();
-        // The socket dropping may be the server going away, or only the socket: ask the server.
-        else if (change.state === 'disconnected' && this.isOnline) void this.probe();
+        if (change.state === 'connected') {
+          const missed = this.eventsMissed;
+          this.eventsMissed = false;
+          this.liveInterrupted = false;
+          // Back online does a sync of its own; already online, whatever the server announced
+          // while the socket was away (jobs finished, images made) is only found by one.
+          if (!this.isOnline) this.wentOnline();
+          else if (missed) {
+            this.statusChanged();
+            this.requestSync();
+          }
+        } else if (change.state === 'disconnected') {
+          this.eventsMissed = true;
+          if (!this.isOnline) return;
+          // The socket dropping may be the server going away, or only the socket: ask the server.
+          void this.probe().then((online) => {
+            if (!online || this.stopped || this.events.state === 'connected') return;
+            this.liveInterrupted = true;
+            this.statusChanged();
+          });
+        }
       }),
     );
     on(

@@ -129,7 +129,20 @@ export async function startHost(options: HostOptions): Promise<Host> {
     clients.add(socket);
     socket.on('close', () => clients.delete(socket));
     socket.on('message', async (raw) => {
-      const message = decodeWire(String(raw)) as { id: number; channel: string; input: unknown };
+      // Whatever arrives is untrusted: a frame that is not a call is answered (when it has an id)
+      // or dropped, never allowed to throw inside the host.
+      let message: { id: number; channel: string; input: unknown };
+      try {
+        message = decodeWire(String(raw)) as typeof message;
+      } catch {
+        return;
+      }
+      if (typeof message !== 'object' || message === null || typeof message.id !== 'number') return;
+      if (typeof message.channel !== 'string') {
+        const envelope = { ok: false, error: { code: 'unknown_channel', message: 'Not a channel name' } };
+        socket.send(encodeWire({ type: 'result', id: message.id, envelope }));
+        return;
+      }
       const envelope = await dispatch(services.handlers, message.channel, message.input, {
         describeError: services.describeError,
         validateOutputs: true,

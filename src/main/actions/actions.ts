@@ -20,8 +20,11 @@ export const Action = z.discriminatedUnion('kind', [
   /** `board: null` = Uncategorized (the server's "remove from board"). */
   z.object({ kind: z.literal('move'), image_names: Names, board: z.string().nullable() }),
   z.object({ kind: z.literal('delete'), image_names: Names }),
-  /** `local_id` names the board in the cache until the server gives it a real id. */
-  z.object({ kind: z.literal('board.create'), local_id: z.string(), name: z.string() }),
+  /**
+   * `local_id` names the board in the cache until the server gives it a real id. `existing` are
+   * the ids of boards of that name the app knew when it was asked (see `createOnServer`).
+   */
+  z.object({ kind: z.literal('board.create'), local_id: z.string(), name: z.string(), existing: z.array(z.string()).optional() }),
   z.object({ kind: z.literal('board.rename'), board_id: z.string(), name: z.string() }),
   z.object({ kind: z.literal('board.archive'), board_id: z.string(), archived: z.boolean() }),
   z.object({ kind: z.literal('board.delete'), board_id: z.string(), include_images: z.boolean() }),
@@ -31,16 +34,28 @@ export type Action = z.infer<typeof Action>;
 
 export const LOCAL_BOARD_PREFIX = 'local-';
 const ALIAS_KEY = 'board-alias:';
-/** A server that keeps failing one entry (5xx, unreadable answers) gets this many tries. */
-const MAX_ATTEMPTS = 5;
+/**
+ * A server that keeps failing one entry (5xx, unreadable answers) gets this many tries, spaced by
+ * a pause that doubles each time (from `retryDelayMs` up to `maxRetryDelayMs`): with the app's
+ * 5 s and 60 s that is about four minutes of failures before the entry is given up.
+ */
+const MAX_ATTEMPTS = 8;
 
 export interface ActionsOptions {
   api: InvokeApi;
   cache: Cache;
+  /** The pause before the first retry of an entry the server failed; doubles each time. Default 5 s. */
+  retryDelayMs?: number;
+  /** The longest pause between two retries. Default 60 s. */
+  maxRetryDelayMs?: number;
   /** Whether to try the server now; replay also stops by itself when the server is unreachable. */
   isOnline: () => boolean;
   /** The server could not be reached while replaying. */
   onUnreachable: (error: ApiError) => void;
+  /** The server failed an entry that will be tried again (5xx, a damaged answer). */
+  onServerFailed?: (error: ApiError) => void;
+  /** An entry went through after the server had failed one: the fault is over. */
+  onServerRecovered?: () => void;
   /** A message for the user: conflicts and give-ups, never silent. */
   onNotice: (level: 'info' | 'warning' | 'error', message: string) => void;
   /** The cache changed: refresh the views, and count the outbox again. */
@@ -55,6 +70,12 @@ export class Actions {
   private replaying: Promise<void> | null = null;
   private replayAgain = false;
   private closed = false;
+  /**
+   * While the server is failing the head entry, replays wait for this timer: new actions only
+   * queue, so clicks during a server fault do not use up the entry's tries.
+   */
+  private retryTimer: NodeJS.Timeout | undefined;
+  private serverFailing = false;
 
   constructor(private readonly options: ActionsOptions) {}
 
@@ -65,8 +86,11 @@ export class Actions {
   /** Applies an action to the cache, queues it, and sends the queue if the server is there. */
   async perform(action: Action): Promise<void> {
     const parsed = Action.parse(action);
-    this.applyLocally(parsed);
-    this.options.cache.outbox.add(parsed.kind, parsed);
+    // One transaction: a crash between the two would show a change that is never sent.
+    this.options.cache.atomically(() => {
+      this.applyLocally(parsed);
+      this.options.cache.outbox.add(parsed.kind, parsed);
+    });
     this.options.onChanged(changesOf(parsed));
     if (this.options.isOnline()) await this.replay();
   }
@@ -74,13 +98,17 @@ export class Actions {
   /** Creates a board; answers with its id (the server's when online, a local one otherwise). */
   async createBoard(name: string): Promise<string> {
     const localId = `${LOCAL_BOARD_PREFIX}${randomUUID()}`;
-    await this.perform({ kind: 'board.create', local_id: localId, name });
+    const existing = this.options.cache
+      .boardList(true)
+      .boards.filter((board) => board.board_name === name && !board.board_id.startsWith(LOCAL_BOARD_PREFIX))
+      .map((board) => board.board_id);
+    await this.perform({ kind: 'board.create', local_id: localId, name, existing });
     return this.resolveBoardId(localId);
   }
 
   /** Sends queued actions in order; concurrent calls share one pass and schedule one more. */
   replay(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    if (this.closed || this.retryTimer) return Promise.resolve();
     if (this.replaying) {
       this.replayAgain = true;
       return this.replaying;
@@ -102,7 +130,19 @@ export class Actions {
    */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     await this.replaying?.catch(() => undefined);
+  }
+
+  private retryLater(attempts: number): void {
+    const base = this.options.retryDelayMs ?? 5_000;
+    const delay = Math.min(this.options.maxRetryDelayMs ?? 60_000, base * 2 ** Math.max(0, attempts - 1));
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.replay();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private async drain(): Promise<void> {
@@ -121,10 +161,16 @@ export class Actions {
       if (outcome === 'offline') break;
       if (outcome === 'retry-later') {
         outbox.markFailed(entry.id, 'the server failed; will retry');
+        this.serverFailing = true;
+        if (!this.closed) this.retryLater(entry.attempts + 1);
         break;
       }
       outbox.remove(entry.id);
       sentAny = true;
+      if (this.serverFailing && outcome === 'sent') {
+        this.serverFailing = false;
+        this.options.onServerRecovered?.();
+      }
       if (outcome === 'conflict') this.options.onConflict();
       else if (action.data.kind === 'star' && !this.closed) await this.readBack(action.data.image_names);
     }
@@ -162,7 +208,10 @@ export class Actions {
         return 'offline';
       }
       const serverFault = (error.status ?? 0) >= 500 || error.kind === 'invalid_payload' || error.kind === 'not_json';
-      if (serverFault && attempts + 1 < MAX_ATTEMPTS) return 'retry-later';
+      if (serverFault && attempts + 1 < MAX_ATTEMPTS) {
+        this.options.onServerFailed?.(error);
+        return 'retry-later';
+      }
       this.options.onNotice('error', `${describeAction(action)} failed: ${describeApiError(error)} The gallery shows the server's state again.`);
       return 'conflict';
     }
@@ -185,13 +234,20 @@ export class Actions {
         return;
       }
       case 'delete': {
-        const deleted = await inChunks(action.image_names, async (names) => (await api.deleteImages(names)).deleted_images);
-        await cache.removeImages(deleted);
-        reportMissing(action, deleted, onNotice, this.options.onConflict);
+        // A name the server does not know is gone already, which is what a delete asks for (a
+        // delete sent again after its answer was lost finds nothing left). Only names the server
+        // says it failed to delete are a problem.
+        const failed = await inChunks(action.image_names, async (names) => (await api.deleteImages(names)).failed_images ?? []);
+        const failedSet = new Set(failed);
+        await cache.removeImages(action.image_names.filter((name) => !failedSet.has(name)));
+        if (failed.length > 0) {
+          onNotice('warning', `${describeAction(action)}: the server could not delete ${plural(failed.length, 'image')}; they are shown again.`);
+          this.options.onConflict();
+        }
         return;
       }
       case 'board.create': {
-        const board = await api.createBoard(action.name);
+        const board = await this.createOnServer(action);
         this.adoptBoard(action.local_id, board.board_id, board.board_name);
         return;
       }
@@ -204,12 +260,31 @@ export class Actions {
         cache.updateBoard(this.resolveBoardId(action.board_id), { pending: false });
         return;
       case 'board.delete':
-        await api.deleteBoard(this.resolveBoardId(action.board_id), action.include_images);
+        try {
+          await api.deleteBoard(this.resolveBoardId(action.board_id), action.include_images);
+        } catch (error) {
+          // Gone already (deleted elsewhere, or this delete was sent before and its answer lost).
+          if (!(error instanceof ApiError && error.status === 404)) throw error;
+        }
         return;
       case 'job.cancel':
         await api.cancelQueueItem(action.item_id);
         return;
     }
+  }
+
+  /**
+   * Creating a board is the one action that is not idempotent: sent again after its answer was
+   * lost (a cut connection, a damaged answer, the app killed mid-call), it would make a second
+   * board. So a board of this name that the app did not know when the user asked for it is taken
+   * as the one this entry made, and adopted instead of creating another.
+   */
+  private async createOnServer(action: Extract<Action, { kind: 'board.create' }>): Promise<{ board_id: string; board_name: string }> {
+    const { api } = this.options;
+    const known = new Set(action.existing ?? []);
+    const made = (await api.listBoards(true)).filter((board) => board.board_name === action.name && !known.has(board.board_id));
+    const newest = made.sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
+    return newest ?? api.createBoard(action.name);
   }
 
   private applyLocally(action: Action): void {

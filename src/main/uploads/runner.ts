@@ -21,6 +21,10 @@ export interface UploadRunnerOptions {
   store: PendingUploadStore;
   /** Called with each uploaded image's DTO (main puts it into the cache). */
   onUploaded: (dto: ImageDTO) => void | Promise<void>;
+  /** The server accepted a file (2xx) but its answer could not be read: a sync brings the image in. */
+  onUploadedUnread?: () => void;
+  /** A file waits because the server is absent or failing (the session shows why). */
+  onServerAbsent?: (error: unknown) => void;
   /** Every item, after any of them changes state or makes progress. */
   onChange?: (items: UploadItem[]) => void;
   /** Uploads at once; default 3. More only fights over the same server. */
@@ -31,14 +35,16 @@ export interface UploadRunnerOptions {
 
 /** Progress is reported in steps of this much, so a big file does not flood the UI. */
 const PROGRESS_STEP = 0.05;
+/** A file the server keeps failing (5xx) while it otherwise answers is given up after this many tries. */
+const MAX_SERVER_FAILURES = 5;
 
 /**
  * Uploads files with bounded concurrency. Each file is checked locally first (a bad one is
  * refused with its reason while the others go on); each accepted one waits in the pending store
- * until the server has answered for it, so that a server that cannot be reached, or a quit
- * mid-upload, leaves it queued for `retryPending` rather than lost. (A quit at the instant the
- * server stored the file may upload it twice on resume; losing a file the user dropped is the
- * worse failure.)
+ * until the server has answered for it, so that a server that cannot be reached or failing, or a
+ * quit mid-upload, leaves it queued for `retryPending` rather than lost. (A quit, a cut connection
+ * or a 5xx at the instant the server stored the file may upload it twice; losing a file the user
+ * dropped is the worse failure.)
  */
 export class UploadRunner {
   private readonly items = new Map<string, UploadItem>();
@@ -46,6 +52,14 @@ export class UploadRunner {
   private readonly running = new Set<string>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly concurrency: number;
+  /** Server failures per upload in this run of the app. */
+  private readonly failures = new Map<string, number>();
+  /**
+   * Why files wait, once an upload found the server absent or failing: files still waiting are
+   * checked locally (a bad one is refused at once) and then wait too, instead of each costing a
+   * timeout.
+   */
+  private serverAbsent: string | null = null;
 
   constructor(private readonly options: UploadRunnerOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 3);
@@ -77,11 +91,13 @@ export class UploadRunner {
 
   /** Runs again every upload still pending (call it when the server is reachable again). */
   retryPending(): UploadItem[] {
+    this.serverAbsent = null;
     const queued = new Set(this.waiting.map((p) => p.id));
     const retried = this.options.store
       .list()
       .filter((pending) => !this.running.has(pending.id) && !queued.has(pending.id))
       .map((pending) => this.enqueue(pending));
+    if (retried.length === 0) return [];
     this.changed();
     this.pump();
     return retried.map((item) => ({ ...item }));
@@ -127,6 +143,10 @@ export class UploadRunner {
       this.update(pending.id, { state: 'failed', error: check.reason });
       return;
     }
+    if (this.serverAbsent !== null) {
+      this.update(pending.id, { state: 'queued', progress: 0, error: this.serverAbsent });
+      return;
+    }
     this.update(pending.id, { state: 'uploading', progress: 0, error: null });
     let dto: ImageDTO;
     try {
@@ -139,10 +159,21 @@ export class UploadRunner {
         onProgress: (sent, total) => this.progress(pending.id, total > 0 ? sent / total : 0),
       });
     } catch (error) {
-      if (serverAbsent(error)) {
-        this.update(pending.id, { state: 'queued', progress: 0, error: WAITING_FOR_SERVER });
-        // The rest would fail the same way, each after its own timeout: park them too.
-        for (const parked of this.waiting.splice(0)) this.update(parked.id, { error: WAITING_FOR_SERVER });
+      if (acceptedUnread(error)) {
+        // The server stored the file (it answered 2xx); only its answer was damaged. Sending it
+        // again would store it twice.
+        store.remove(pending.id);
+        this.update(pending.id, { state: 'done', progress: 1, error: null });
+        this.options.onUploadedUnread?.();
+        return;
+      }
+      // Only a server that answers and fails counts against the file; an absent one does not.
+      const failures = (this.failures.get(pending.id) ?? 0) + (serverFailed(error) ? 1 : 0);
+      this.failures.set(pending.id, failures);
+      if (serverAbsent(error) && failures < MAX_SERVER_FAILURES) {
+        this.serverAbsent = serverFailed(error) ? SERVER_FAILING : WAITING_FOR_SERVER;
+        this.update(pending.id, { state: 'queued', progress: 0, error: this.serverAbsent });
+        this.options.onServerAbsent?.(error);
         return;
       }
       store.remove(pending.id);
@@ -150,6 +181,7 @@ export class UploadRunner {
       return;
     }
     store.remove(pending.id);
+    this.failures.delete(pending.id);
     this.update(pending.id, { state: 'done', progress: 1, error: null, image_name: dto.image_name });
     try {
       await this.options.onUploaded(dto);
@@ -178,14 +210,27 @@ export class UploadRunner {
 }
 
 const WAITING_FOR_SERVER = 'Waiting for the server: it cannot be reached right now. The upload will resume when it is back.';
+const SERVER_FAILING = 'Waiting for the server: it failed to take the file. The upload will go again shortly.';
 
 function newItem(pending: PendingUpload, error: string | null): UploadItem {
   return { id: pending.id, file_name: pending.file_name, state: 'queued', progress: 0, error, image_name: null };
 }
 
-/** Failures that say nothing about the file: the server (or the way to it) is not there. */
+/**
+ * Failures that say nothing about the file: the server (or the way to it) is not there, or it
+ * failed (5xx). The file waits and goes again, as the class comment explains.
+ */
 function serverAbsent(error: unknown): boolean {
   if (!(error instanceof ApiError)) return false;
   const { info } = error;
-  return info.kind === 'unreachable' || info.kind === 'timeout' || (info.kind === 'http' && [502, 503, 504].includes(info.status));
+  return info.kind === 'unreachable' || info.kind === 'timeout' || serverFailed(error);
+}
+
+function serverFailed(error: unknown): boolean {
+  return error instanceof ApiError && error.info.kind === 'http' && error.info.status >= 500;
+}
+
+/** A 2xx answer that could not be read (cut JSON, an unexpected shape): the file was stored. */
+function acceptedUnread(error: unknown): boolean {
+  return error instanceof ApiError && (error.kind === 'invalid_payload' || error.kind === 'not_json');
 }

@@ -1,28 +1,26 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
-import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, mainWindowWebPreferences } from './security';
+import { windowGuards } from './guards';
+import { mainWindowWebPreferences } from './security';
 
 /**
- * Every window-level guard in one place: no navigation away from the app, no new windows (safe
- * links go to the user's browser), no permissions, and the CSP sent as a header as well as the
- * page's meta tag.
+ * Electron glue for the window-level guards of guards.ts: no navigation away from the app, no
+ * new windows (safe links go to the user's browser), no permissions but the clipboard write of
+ * "Copy prompt", and the CSP sent as a header as well as the page's meta tag.
  */
-export function hardenSession(): void {
-  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
+export function hardenSession(appUrl: string): void {
+  const guards = windowGuards(appUrl, (url) => shell.openExternal(url));
+  session.defaultSession.setPermissionRequestHandler(guards.permissionRequest);
+  session.defaultSession.setPermissionCheckHandler(guards.permissionCheck);
+  session.defaultSession.webRequest.onHeadersReceived(guards.headersReceived);
 }
 
-function hardenWindow(window: BrowserWindow): void {
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.on('will-redirect', (event) => event.preventDefault());
-  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+function hardenWindow(window: BrowserWindow, appUrl: string): void {
+  const guards = windowGuards(appUrl, (url) => shell.openExternal(url));
+  window.webContents.setWindowOpenHandler(guards.windowOpen);
+  window.webContents.on('will-navigate', guards.navigation);
+  window.webContents.on('will-redirect', guards.navigation);
+  window.webContents.on('will-attach-webview', guards.attachWebview);
   window.webContents.on('preload-error', (_event, path, error) => console.error(`preload ${path} failed:`, error));
 }
 
@@ -37,7 +35,7 @@ export function createMainWindow(appUrl: string): BrowserWindow {
     title: 'InvokeAI Gallery',
     webPreferences: mainWindowWebPreferences(join(import.meta.dirname, '../preload/index.cjs')),
   });
-  hardenWindow(window);
+  hardenWindow(window, appUrl);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(appUrl);
   return window;

@@ -57,13 +57,53 @@ function originOf(candidate: string): string | null {
   }
 }
 
-/** IPC is answered only for frames showing our own pages. */
+/**
+ * IPC is answered only for frames showing our own pages. Packaged, the page is a file, and every
+ * file has the same `file://` origin, so the file itself must be ours: the same path as the app's
+ * index.html (a hash or query does not matter).
+ */
 export function isTrustedSenderUrl(senderUrl: string | undefined, appUrl: string): boolean {
-  return senderUrl !== undefined && originOf(senderUrl) === appOrigin(appUrl);
+  if (senderUrl === undefined || originOf(senderUrl) !== appOrigin(appUrl)) return false;
+  if (new URL(appUrl).protocol !== 'file:') return true;
+  return new URL(senderUrl).pathname === new URL(appUrl).pathname;
 }
 
 /** Links a user clicks may open in the browser: http(s) only, parsed, never other schemes. */
 export function isSafeExternalUrl(candidate: string): boolean {
   const origin = originOf(candidate);
   return origin !== null && /^https?:\/\//.test(origin);
+}
+
+/**
+ * The window's page never changes: every navigation (a link, a form, a script setting location,
+ * a redirect) is refused. Same-document changes (the hash) are not navigations and never ask.
+ */
+export function isNavigationAllowed(_targetUrl: string): boolean {
+  return false;
+}
+
+/** `window.open` and target=_blank: never a new window; a safe link opens in the user's browser. */
+export function windowOpenDecision(url: string): { action: 'deny'; openExternally: string | null } {
+  return { action: 'deny', openExternally: isSafeExternalUrl(url) ? url : null };
+}
+
+/**
+ * Web permissions: none, for anyone, except writing plain text to the clipboard ("Copy prompt")
+ * for the app's own page, which Chromium asks as `clipboard-sanitized-write`. Reading the
+ * clipboard, the camera, notifications, geolocation, opening other apps and every other request
+ * are refused.
+ */
+export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, appUrl: string): boolean {
+  return permission === 'clipboard-sanitized-write' && isTrustedSenderUrl(requestingUrl, appUrl);
+}
+
+/** Response headers with the app's CSP in place of any other (whatever case the name had). */
+export function withContentSecurityPolicy(headers: Record<string, string | string[]> | undefined): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() === 'content-security-policy') continue;
+    result[name] = Array.isArray(value) ? value : [value];
+  }
+  result['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  return result;
 }
