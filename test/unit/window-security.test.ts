@@ -3,23 +3,9 @@ import {
   CONTENT_SECURITY_POLICY,
   isSafeExternalUrl,
   isTrustedSenderUrl,
-  mainWindowWebPreferences,
 } from '../../src/main/window/security';
 
 describe('main window security', () => {
-  it('keeps isolation and the sandbox on and Node off in every context', () => {
-    expect(mainWindowWebPreferences('/app/preload.cjs')).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    });
-  });
-
   it('has a CSP that allows no remote content and no eval', () => {
     const directives = Object.fromEntries(
       CONTENT_SECURITY_POLICY.split('; ').map((directive) => {
