@@ -149,12 +149,22 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     },
     'images.page': (input) => session.cache.pageImages(input.query, input.offset, input.limit),
     'images.names': (input) => session.cache.listImages(input.query, input.offset, input.limit).map((image) => image.image_name),
-    'images.details'(input) {
+    async 'images.details'(input) {
       const details = session.cache.imageDetails(input.image_name);
       if (!details) throw new AppError('not_found', `The image ${input.image_name} is not in the cache.`);
-      // Someone is looking at it: its prompt jumps the metadata queue.
-      if (!details.metadata_loaded) session.sync.prioritizeMetadata([input.image_name]);
-      return details;
+      if (details.metadata_loaded || !session.isOnline) return details;
+      // Someone is looking at it and the background backfill has not reached it yet: one request
+      // now, so the viewer shows the prompt instead of waiting for its turn. Offline, or if the
+      // server fails, the cached details are the answer and the backfill stays in charge.
+      try {
+        const json = await session.api.imageMetadata(input.image_name, { timeoutMs: 5_000 });
+        session.cache.writeMetadata([{ image_name: input.image_name, json }]);
+        return session.cache.imageDetails(input.image_name) ?? details;
+      } catch (error) {
+        session.noteFailure(error);
+        session.sync.prioritizeMetadata([input.image_name]);
+        return details;
+      }
     },
     async 'images.star'(input) {
       await session.actions.perform({ kind: 'star', image_names: input.image_names, starred: input.starred });

@@ -89,6 +89,24 @@ describe('services behind the IPC contract', () => {
     expect(await call<string[]>('images.names', { query, offset: 10, limit: 5 })).toEqual(names.slice(10, 15));
   });
 
+  it('reads the prompt of an image the viewer opens before the background backfill has it', async () => {
+    await services.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    // Every metadata request fails while the first sync runs, so the backfill has no prompts yet.
+    server.faults.add({ pathPrefix: '/api/v1/images/i/', errorRate: 1 });
+    services = await open();
+    await services.session().sync.sync();
+    const cache = services.session().cache;
+    const image = server.state.gallery
+      .queryImages({ is_intermediate: false })
+      .images.find((candidate) => cache.imageDetails(candidate.image_name)?.metadata_loaded === false)!;
+    expect(image).toBeDefined();
+    server.faults.clear();
+    const metadata = (await (await fetch(`${server.url}/api/v1/images/i/${image.image_name}/metadata`)).json()) as { positive_prompt: string };
+    const details = await call<{ metadata_loaded: boolean; positive_prompt: string | null }>('images.details', { image_name: image.image_name });
+    expect(details).toMatchObject({ metadata_loaded: true, positive_prompt: metadata.positive_prompt });
+  });
+
   it('stars an image on the server and in the cache at once', async () => {
     const image = server.state.gallery.queryImages({ is_intermediate: false, starred_first: false }).images.find((r) => !r.starred)!;
     await call('images.star', { image_names: [image.image_name], starred: true });
