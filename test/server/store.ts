@@ -21,22 +21,8 @@ export type PixelSource =
   | { kind: 'solid'; color: { r: number; g: number; b: number; a: number }; mode: 'RGB' | 'RGBA' }
   | { kind: 'file'; png: Buffer };
 
-export interface ImageRecord {
-  image_name: string;
-  image_origin: ImageOrigin;
-  image_category: ImageCategory;
-  width: number;
-  height: number;
-  created_at: string;
-  updated_at: string;
-  is_intermediate: boolean;
-  starred: boolean;
-  board_id: string | null;
-  session_id: string | null;
-  node_id: string | null;
-  has_workflow: boolean;
-  /** Seeded images only: whether the derived data includes a workflow document. */
-  embeds_workflow: boolean;
+/** A stored image: the seed's fields (its pixels now come from `source`), with metadata kept as the JSON text the server stores. */
+export interface ImageRecord extends Omit<ImageSeed, 'metadata' | 'pixel_seed'> {
   /** The metadata JSON text as stored; what `search_term` scans and `/metadata` returns. */
   metadata: string | null;
   /** Stringified workflow and graph; `undefined` = derive from the seed on demand. */
