@@ -7,6 +7,7 @@
  *   standIn.faults.add({ pathPrefix: '/api/v1/images/', errorRate: 1, times: 2 });
  *   await standIn.close();
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateGallery } from './data/gallery';
 import type { FaultControl } from './faults';
 import { StandInServer } from './server';
@@ -33,6 +34,8 @@ export interface StandInOptions {
   progressSteps?: number;
   /** Start with the queue processor paused (default false). */
   paused?: boolean;
+  /** Sees every HTTP request before any route or fault handles it (a test's request log). */
+  onRequest?: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
 export interface StandIn {
@@ -58,6 +61,7 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
     faultSeed: seed,
     processor: { stepMs: opts.jobStepMs ?? 25, progressSteps: opts.progressSteps ?? 1, paused: opts.paused ?? false },
   });
+  if (opts.onRequest) server.http.prependListener('request', opts.onRequest);
   await server.listen();
   return {
     url: server.url,

@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { generateGallery } from '../../server/data/gallery';
-import type { StandIn, StandInOptions } from '../../server';
-import { StandInServer } from '../../server/server';
+import { startStandIn, type StandIn, type StandInOptions } from '../../server';
 
 /**
  * The stand-in with a request log: every HTTP request that reaches it (API and Socket.IO
@@ -28,18 +26,9 @@ export interface LoggedStandIn extends StandIn {
 }
 
 export async function startLoggedStandIn(options: StandInOptions = {}): Promise<LoggedStandIn> {
-  const seed = options.seed ?? 1;
-  const gallery = generateGallery({ seed, images: options.images ?? 200, queueItems: Math.max(4, options.queueItems ?? 20) });
-  const server = new StandInServer(gallery, {
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    faultSeed: seed,
-    processor: { stepMs: options.jobStepMs ?? 5, progressSteps: options.progressSteps ?? 1, paused: options.paused ?? false },
-  });
   const requests: LoggedRequest[] = [];
   const listeners = new Set<(request: LoggedRequest) => void>();
-  // Prepended so the log sees a request before any route (or fault) handles it.
-  server.http.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+  const log = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const entry: LoggedRequest = {
       seq: requests.length,
@@ -54,19 +43,13 @@ export async function startLoggedStandIn(options: StandInOptions = {}): Promise<
     });
     requests.push(entry);
     for (const listener of listeners) listener(entry);
-  });
-  await server.listen();
+  };
+  // Smaller and quicker than the stand-in's defaults: these tests kill and restart the app often.
+  const standIn = await startStandIn({ images: 200, queueItems: 20, jobStepMs: 5, ...options, onRequest: log });
   const matches = (request: LoggedRequest, method: string, path: string | RegExp) =>
     request.method === method && (typeof path === 'string' ? request.path.startsWith(path) : path.test(request.path));
   return {
-    url: server.url,
-    port: server.listeningPort,
-    faults: server.faults,
-    state: server.state,
-    onEvent: (listener) => server.events.onEvent(listener),
-    close: () => server.close(),
-    goDown: () => server.goDown(),
-    comeBack: () => server.comeBack(),
+    ...standIn,
     requests,
     onRequest(listener) {
       listeners.add(listener);
