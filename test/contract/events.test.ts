@@ -27,6 +27,23 @@ const STATUS_KEYS = [
 ];
 const INVOCATION_KEYS = ['batch_id', 'destination', 'invocation', 'invocation_source_id', 'item_id', 'origin', 'queue_id', 'session_id', 'timestamp', 'user_id'];
 
+/**
+ * Enqueues a blank job with the processor paused, so it is still pending, and cancels it with
+ * `cancel`; the processor resumes whatever happens.
+ */
+async function enqueuePendingAndCancel(cancel: (batchId: string, itemId: number) => Promise<void>): Promise<{ batchId: string; itemId: number }> {
+  await t.api.put(`${Q}/processor/pause`);
+  try {
+    const res = await t.api.enqueue(graphBlank());
+    const batchId: string = res.json.batch.batch_id;
+    const itemId: number = res.json.item_ids[0];
+    await cancel(batchId, itemId);
+    return { batchId, itemId };
+  } finally {
+    await t.api.put(`${Q}/processor/resume`);
+  }
+}
+
 function expectTimestamp(e: SocketEvent) {
   expect(Number.isInteger(e.payload.timestamp), `${e.name}.timestamp`).toBe(true);
   expect(Math.abs(e.payload.timestamp - Date.now() / 1000)).toBeLessThan(120);
@@ -115,18 +132,10 @@ describe('Socket.IO events (websocket transport, path /ws/socket.io, after subsc
   });
 
   it('sends batch_enqueued then one queue_items_canceled, and no status change, for a pending job canceled by batch id', async () => {
-    await t.api.put(`${Q}/processor/pause`);
-    let batchId = '';
-    let itemId = 0;
-    try {
-      const res = await t.api.enqueue(graphBlank());
-      batchId = res.json.batch.batch_id;
-      itemId = res.json.item_ids[0];
+    const { batchId, itemId } = await enqueuePendingAndCancel(async (batchId) => {
       const cancel = await t.api.put(`${Q}/cancel_by_batch_ids`, { batch_ids: [batchId] });
       expect(cancel.json).toEqual({ canceled: 1 });
-    } finally {
-      await t.api.put(`${Q}/processor/resume`);
-    }
+    });
     await log.waitFor((ev) => ev.some((e) => e.name === 'queue_items_canceled' && e.payload.canceled_item_ids.includes(itemId)), 10_000, 'queue_items_canceled');
     await new Promise((r) => setTimeout(r, 500));
     const events = ofItems(log.events, [itemId]).concat(ofBatch(log.events, batchId).filter((e) => e.name === 'batch_enqueued'));
@@ -140,20 +149,12 @@ describe('Socket.IO events (websocket transport, path /ws/socket.io, after subsc
   });
 
   it('sends batch_enqueued then queue_item_status_changed canceled for a pending job canceled by item id', async () => {
-    await t.api.put(`${Q}/processor/pause`);
-    let batchId = '';
-    let itemId = 0;
-    try {
-      const res = await t.api.enqueue(graphBlank());
-      batchId = res.json.batch.batch_id;
-      itemId = res.json.item_ids[0];
+    const { batchId, itemId } = await enqueuePendingAndCancel(async (_batchId, itemId) => {
       const cancel = await t.api.put(`${Q}/i/${itemId}/cancel`);
       expect(cancel.status).toBe(200);
       expect(cancel.json).toMatchObject({ item_id: itemId, status: 'canceled', status_sequence: 1, started_at: null });
       expect(cancel.json.completed_at).toEqual(expect.any(String));
-    } finally {
-      await t.api.put(`${Q}/processor/resume`);
-    }
+    });
     await log.waitFor((ev) => ofBatch(ev, batchId).some((e) => e.name === 'queue_item_status_changed'), 10_000, 'queue_item_status_changed');
     await new Promise((r) => setTimeout(r, 500));
     const events = ofItems(log.events, [itemId]).concat(ofBatch(log.events, batchId).filter((e) => e.name === 'batch_enqueued'));
