@@ -39,21 +39,95 @@ const SUBJECTS = `lighthouse fox astronaut samurai dragon owl robot castle sailb
 const ADJECTIVES = `ancient futuristic cozy abandoned majestic tiny colossal whimsical melancholic serene chaotic overgrown
   crystalline rusty golden misty neon moonlit weathered ornate minimalist surreal gloomy vibrant frozen burning hidden naïve`.split(/\s+/);
 const SETTINGS = [
-  'on a rocky coast', 'in a snowy forest', 'at the edge of a cliff', 'in a bustling harbor', 'under a starry sky',
-  'in a rainy alley', 'on a quiet lake', 'in a sunlit meadow', 'inside a cave', 'among the clouds', 'in the desert at dusk',
-  'in an overgrown ruin', 'on a busy street in Tokyo', 'in a Parisian café', 'on the surface of Mars', 'deep underwater',
+  'on a rocky coast',
+  'in a snowy forest',
+  'at the edge of a cliff',
+  'in a bustling harbor',
+  'under a starry sky',
+  'in a rainy alley',
+  'on a quiet lake',
+  'in a sunlit meadow',
+  'inside a cave',
+  'among the clouds',
+  'in the desert at dusk',
+  'in an overgrown ruin',
+  'on a busy street in Tokyo',
+  'in a Parisian café',
+  'on the surface of Mars',
+  'deep underwater',
 ];
 const STYLES = [
-  'oil painting', 'watercolor', 'digital art', 'concept art', 'photograph', 'ink illustration', 'pixel art',
-  'low poly 3d render', 'art nouveau poster', 'ukiyo-e woodblock print', 'charcoal sketch', 'cinematic still', 'claymation',
-  'stained glass', 'gouache painting', 'vaporwave', 'cyberpunk', 'film noir', 'matte painting',
+  'oil painting',
+  'watercolor',
+  'digital art',
+  'concept art',
+  'photograph',
+  'ink illustration',
+  'pixel art',
+  'low poly 3d render',
+  'art nouveau poster',
+  'ukiyo-e woodblock print',
+  'charcoal sketch',
+  'cinematic still',
+  'claymation',
+  'stained glass',
+  'gouache painting',
+  'vaporwave',
+  'cyberpunk',
+  'film noir',
+  'matte painting',
 ];
-const LIGHTING = ['golden hour', 'soft volumetric light', 'dramatic rim lighting', 'overcast', 'blue hour', 'candlelight', 'backlit', 'moonlight'];
-const QUALITY = ['highly detailed', 'intricate', 'sharp focus', '8k', 'masterpiece', 'award winning', 'depth of field', 'bokeh', 'film grain'];
+const LIGHTING = [
+  'golden hour',
+  'soft volumetric light',
+  'dramatic rim lighting',
+  'overcast',
+  'blue hour',
+  'candlelight',
+  'backlit',
+  'moonlight',
+];
+const QUALITY = [
+  'highly detailed',
+  'intricate',
+  'sharp focus',
+  '8k',
+  'masterpiece',
+  'award winning',
+  'depth of field',
+  'bokeh',
+  'film grain',
+];
 const NEGATIVE = ['blurry', 'low quality', 'jpeg artifacts', 'watermark', 'text', 'signature', 'deformed hands', 'extra fingers', 'lowres'];
-const MODELS = [['Juggernaut XL v9', 'sdxl'], ['DreamShaper 8', 'sd-1'], ['FLUX.1 dev', 'flux'], ['RealVisXL 4', 'sdxl']] as const;
+const MODELS = [
+  ['Juggernaut XL v9', 'sdxl'],
+  ['DreamShaper 8', 'sd-1'],
+  ['FLUX.1 dev', 'flux'],
+  ['RealVisXL 4', 'sdxl'],
+] as const;
 /** What people type: whole words, half-typed words, two-word searches. */
-const SEARCHES = ['lighthouse', 'ligh', 'castle', 'cas', 'golden hour', 'watercolor', 'water', 'axolotl', 'neon', 'fox harbor', 'misty cave', 'dragon', 'wiz', 'tokyo', 'cafe', 'ramen shop', 'stained glass', 'b', 'po', 'juggernaut'];
+const SEARCHES = [
+  'lighthouse',
+  'ligh',
+  'castle',
+  'cas',
+  'golden hour',
+  'watercolor',
+  'water',
+  'axolotl',
+  'neon',
+  'fox harbor',
+  'misty cave',
+  'dragon',
+  'wiz',
+  'tokyo',
+  'cafe',
+  'ramen shop',
+  'stained glass',
+  'b',
+  'po',
+  'juggernaut',
+];
 
 const CHUNK = 1000;
 
@@ -66,7 +140,10 @@ function synthesizeChunk(c: number, n: number) {
   const rows: { dto: ImageDTO; metadata: Record<string, unknown> }[] = [];
   for (let i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
     const name = `${crypto.randomUUID()}.png`;
-    const time = new Date(start + Math.floor((i / n) * span) + Math.floor(random() * 1000)).toISOString().replace('T', ' ').replace('Z', '');
+    const time = new Date(start + Math.floor((i / n) * span) + Math.floor(random() * 1000))
+      .toISOString()
+      .replace('T', ' ')
+      .replace('Z', '');
     const category: ImageCategory = random() < 0.12 ? pick(['user', 'control', 'mask', 'other'] as const) : 'general';
     const board = random() < 0.25 ? null : pick(BOARDS);
     const [model, base] = pick(MODELS);
@@ -131,7 +208,7 @@ function fill(cache: Cache, n: number, random: () => number) {
   // What the app does once a backfill ends: merge the search index back, slice by slice.
   const slices: number[] = [];
   const tidyStart = performance.now();
-  for (let more = cache.searchIndexNeedsTidy(); more; ) {
+  for (let more = cache.searchIndexNeedsTidy(); more;) {
     const slice = performance.now();
     more = cache.tidySearchIndex();
     slices.push(performance.now() - slice);
@@ -179,14 +256,30 @@ function benchSize(n: number) {
     console.log(`\n${n.toLocaleString('en')} images: filling the cache…`);
     const ingest = fill(cache, n, random);
     const visible = cache.countImages(view({ categories: [], starredFirst: false }));
-    const dbBytes = statSync(cache.dbPath).size + (() => { try { return statSync(`${cache.dbPath}-wal`).size; } catch { return 0; } })();
-    console.log(`  ${visible.toLocaleString('en')} visible; ${ingest.dto_per_second.toLocaleString('en')} DTOs/s, ${ingest.metadata_per_second.toLocaleString('en')} metadata/s; ${(dbBytes / 1e6).toFixed(0)} MB`);
-    console.log(`  search index tidied in ${ingest.tidy_seconds} s, ${ingest.tidy_slices} slices, p95 ${ingest.tidy_slice_p95_ms} ms, worst ${ingest.tidy_worst_slice_ms} ms`);
+    const dbBytes =
+      statSync(cache.dbPath).size +
+      (() => {
+        try {
+          return statSync(`${cache.dbPath}-wal`).size;
+        } catch {
+          return 0;
+        }
+      })();
+    console.log(
+      `  ${visible.toLocaleString('en')} visible; ${ingest.dto_per_second.toLocaleString('en')} DTOs/s, ${ingest.metadata_per_second.toLocaleString('en')} metadata/s; ${(dbBytes / 1e6).toFixed(0)} MB`,
+    );
+    console.log(
+      `  search index tidied in ${ingest.tidy_seconds} s, ${ingest.tidy_slices} slices, p95 ${ingest.tidy_slice_p95_ms} ms, worst ${ingest.tidy_worst_slice_ms} ms`,
+    );
 
     const board = (i: number) => BOARDS[i % BOARDS.length]!;
     const results = {
       filtered_page: measure((i) =>
-        cache.pageImages(view({ board: board(i), categories: i % 4 === 3 ? ASSETS : ['general'], order: i % 2 ? 'oldest' : 'newest' }), 0, 200),
+        cache.pageImages(
+          view({ board: board(i), categories: i % 4 === 3 ? ASSETS : ['general'], order: i % 2 ? 'oldest' : 'newest' }),
+          0,
+          200,
+        ),
       ),
       search_page: measure((i) => cache.listImages(view({ search: SEARCHES[i % SEARCHES.length]! }), 0, 200)),
       search_board_page: measure((i) => cache.listImages(view({ board: board(i), search: SEARCHES[i % SEARCHES.length]! }), 0, 200)),
@@ -195,10 +288,14 @@ function benchSize(n: number) {
         cache.meta.set('bench', i);
         return cache.countImages(view({ search: SEARCHES[i % SEARCHES.length]! }));
       }),
-      deep_page: measure((i) => cache.listImages(view({ starredFirst: false, categories: [] }), Math.floor(visible / 2) + (i % 50) * 200, 200)),
+      deep_page: measure((i) =>
+        cache.listImages(view({ starredFirst: false, categories: [] }), Math.floor(visible / 2) + (i % 50) * 200, 200),
+      ),
     };
     for (const [name, figures] of Object.entries(results)) {
-      console.log(`  ${name.padEnd(18)} p50 ${figures.p50.toFixed(2).padStart(7)} ms   p95 ${figures.p95.toFixed(2).padStart(7)} ms   max ${figures.max.toFixed(2).padStart(7)} ms`);
+      console.log(
+        `  ${name.padEnd(18)} p50 ${figures.p50.toFixed(2).padStart(7)} ms   p95 ${figures.p95.toFixed(2).padStart(7)} ms   max ${figures.max.toFixed(2).padStart(7)} ms`,
+      );
     }
     return { images: n, visible, db_mb: Math.round(dbBytes / 1e6), ingest, ...results };
   } finally {

@@ -132,7 +132,16 @@ interface BenchHelpers {
   stopFrames(): { deltas: number[]; longTasks: number[]; scrollTop: number };
   armStop(timeoutMs: number): void;
   stopResult(): Promise<StopResult>;
-  geometry(): { x: number; y: number; scrollTop: number; scrollHeight: number; clientHeight: number; max: number; columns: number; rows: number };
+  geometry(): {
+    x: number;
+    y: number;
+    scrollTop: number;
+    scrollHeight: number;
+    clientHeight: number;
+    max: number;
+    columns: number;
+    rows: number;
+  };
   domCounts(): { nodes: number; imgs: number };
   domContentLoaded(): number | null;
   thumbnailLoads(from: number, to: number): ThumbnailLoads;
@@ -248,7 +257,10 @@ async function stopAt(page: Page, cdp: CDPSession, target: number): Promise<Stop
 }
 
 async function switchBoard(page: Page, name: string) {
-  return page.evaluate(({ name, timeout }) => (globalThis as InPage).__bench.clickBoard(name, timeout), { name, timeout: PAINT_TIMEOUT_MS });
+  return page.evaluate(({ name, timeout }) => (globalThis as InPage).__bench.clickBoard(name, timeout), {
+    name,
+    timeout: PAINT_TIMEOUT_MS,
+  });
 }
 
 /**
@@ -257,7 +269,9 @@ async function switchBoard(page: Page, name: string) {
  * Its frame times under the same wheel gesture are the floor this browser and machine set.
  */
 function controlPage(height: number): string {
-  const rows = Array.from({ length: 8 }, (_, i) => `<div style="height:180px;margin:4px 0;background:hsl(${i * 40},40%,40%)"></div>`).join('');
+  const rows = Array.from({ length: 8 }, (_, i) => `<div style="height:180px;margin:4px 0;background:hsl(${i * 40},40%,40%)"></div>`).join(
+    '',
+  );
   const script = `const g = document.querySelector('[role=grid]'), r = document.getElementById('rows');
     g.addEventListener('scroll', () => { r.style.transform = 'translateY(' + Math.floor(g.scrollTop / 184) * 184 + 'px)'; }, { passive: true });`;
   return `<!doctype html><body style="margin:0"><div role="grid" style="height:800px;overflow:auto"><div style="height:${height}px;position:relative"><div id="rows" style="position:absolute;left:0;top:0;width:100%">${rows}</div></div></div><script>${script}</script></body>`;
@@ -315,7 +329,9 @@ async function main(): Promise<void> {
     const cached = prefill.session().cache.totals().images;
     await prefill.stop();
     console.warn = warn;
-    console.log(`  ${cached.toLocaleString('en')} images cached in ${((performance.now() - prefillStart) / 1000).toFixed(1)} s (${slowQueries} slow-query warnings)`);
+    console.log(
+      `  ${cached.toLocaleString('en')} images cached in ${((performance.now() - prefillStart) / 1000).toFixed(1)} s (${slowQueries} slow-query warnings)`,
+    );
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -328,7 +344,9 @@ async function main(): Promise<void> {
     let context = await newContext();
     let page = await openPage(context, host.url);
     const firstOpen = { ...(await coldStartFigures(page)), host_start_ms: host.startMs };
-    console.log(`  first launch: painted ${firstOpen.painted_ms?.toFixed(0)} ms after page load (flag ${firstOpen.flag_ms} ms), host up in ${host.startMs} ms`);
+    console.log(
+      `  first launch: painted ${firstOpen.painted_ms?.toFixed(0)} ms after page load (flag ${firstOpen.flag_ms} ms), host up in ${host.startMs} ms`,
+    );
     await context.close();
     await host.stop();
 
@@ -340,7 +358,9 @@ async function main(): Promise<void> {
       page = await openPage(context, host.url);
       const figures = { ...(await coldStartFigures(page)), host_start_ms: host.startMs };
       starts.push(figures);
-      console.log(`  launch ${i + 2}: painted ${figures.painted_ms?.toFixed(0)} ms after page load (flag ${figures.flag_ms} ms), host up in ${host.startMs} ms`);
+      console.log(
+        `  launch ${i + 2}: painted ${figures.painted_ms?.toFixed(0)} ms after page load (flag ${figures.flag_ms} ms), host up in ${host.startMs} ms`,
+      );
       if (i < STARTS - 1) {
         await context.close();
         await host.stop();
@@ -356,7 +376,9 @@ async function main(): Promise<void> {
     const wheelFrom = Math.round(0.05 * geometry.max);
     const wheelTo = Math.min(geometry.max, wheelFrom + WHEEL_PX_PER_MS * WHEEL_MS);
     const boards = await boardsToVisit(standIn.url, QUICK ? 2 : 3);
-    console.log(`  grid: ${geometry.columns} columns × ${geometry.rows.toLocaleString('en')} rows, ${geometry.scrollHeight.toLocaleString('en')} px`);
+    console.log(
+      `  grid: ${geometry.columns} columns × ${geometry.rows.toLocaleString('en')} rows, ${geometry.scrollHeight.toLocaleString('en')} px`,
+    );
 
     const perContext: Record<string, unknown>[] = [];
     for (const thumbnails of ['cold', 'cached'] as const) {
@@ -371,23 +393,35 @@ async function main(): Promise<void> {
       const idle = await idleFrames(page, 2000);
       await settleAt(page, 0);
       const drag = await scrollPass(page, cdp, geometry.max, geometry.max / (DRAG_MS / 1000));
-      console.log(`  [${thumbnails}] idle frames p95 ${idle.frames.p95} ms; top→bottom in ${drag.seconds} s: p50 ${drag.frames.p50} p95 ${drag.frames.p95} max ${drag.frames.max} ms, ${drag.over_20ms}/${drag.frames.n} frames > 20 ms (ended at ${drag.ended_at} of ${geometry.max})`);
+      console.log(
+        `  [${thumbnails}] idle frames p95 ${idle.frames.p95} ms; top→bottom in ${drag.seconds} s: p50 ${drag.frames.p50} p95 ${drag.frames.p95} max ${drag.frames.max} ms, ${drag.over_20ms}/${drag.frames.n} frames > 20 ms (ended at ${drag.ended_at} of ${geometry.max})`,
+      );
       await settleAt(page, wheelFrom);
       const wheel = await scrollPass(page, cdp, wheelTo - wheelFrom, WHEEL_PX_PER_MS * 1000);
-      console.log(`  [${thumbnails}] wheel ${WHEEL_PX_PER_MS} px/ms for ${wheel.seconds} s: p50 ${wheel.frames.p50} p95 ${wheel.frames.p95} max ${wheel.frames.max} ms, ${wheel.over_20ms}/${wheel.frames.n} frames > 20 ms`);
+      console.log(
+        `  [${thumbnails}] wheel ${WHEEL_PX_PER_MS} px/ms for ${wheel.seconds} s: p50 ${wheel.frames.p50} p95 ${wheel.frames.p95} max ${wheel.frames.max} ms, ${wheel.over_20ms}/${wheel.frames.n} frames > 20 ms`,
+      );
       const stopped = [];
       for (const target of stops) stopped.push(await stopAt(page, cdp, target));
       const stopTimes = stopped.map((stop) => stop.painted_ms ?? Number.POSITIVE_INFINITY);
-      console.log(`  [${thumbnails}] scroll stop → thumbnails painted: ${stopped.map((stop) => stop.painted_ms?.toFixed(0) ?? 'timeout').join(', ')} ms (flag ${stopped.map((stop) => stop.flag_ms?.toFixed(0) ?? '-').join(', ')})`);
-      console.log(`  [${thumbnails}]   thumbnails loaded meanwhile (asked before the stop, mean ms): ${stopped.map((stop) => `${stop.thumbnails.ended} (${stop.thumbnails.asked_before}, ${stop.thumbnails.mean_ms})`).join(', ')}`);
+      console.log(
+        `  [${thumbnails}] scroll stop → thumbnails painted: ${stopped.map((stop) => stop.painted_ms?.toFixed(0) ?? 'timeout').join(', ')} ms (flag ${stopped.map((stop) => stop.flag_ms?.toFixed(0) ?? '-').join(', ')})`,
+      );
+      console.log(
+        `  [${thumbnails}]   thumbnails loaded meanwhile (asked before the stop, mean ms): ${stopped.map((stop) => `${stop.thumbnails.ended} (${stop.thumbnails.asked_before}, ${stop.thumbnails.mean_ms})`).join(', ')}`,
+      );
       const switched = [];
       for (const board of boards) switched.push({ board, ...(await switchBoard(page, board)) });
-      console.log(`  [${thumbnails}] board switch → thumbnails painted: ${switched.map((s) => s.painted_ms?.toFixed(0) ?? 'timeout').join(', ')} ms`);
+      console.log(
+        `  [${thumbnails}] board switch → thumbnails painted: ${switched.map((s) => s.painted_ms?.toFixed(0) ?? 'timeout').join(', ')} ms`,
+      );
       await cdp.detach();
       const heap = await heapFigures(page);
       const hostMem = await hostMemory(host!, thumbnails === 'cached');
       const gced = hostMem.node.after_gc;
-      const afterGc = gced ? `; after a forced GC: RSS ${hostMem.rss_after_gc_mb} MB, V8 heap ${gced.heap_used_mb} of ${gced.heap_total_mb} MB` : '';
+      const afterGc = gced
+        ? `; after a forced GC: RSS ${hostMem.rss_after_gc_mb} MB, V8 heap ${gced.heap_used_mb} of ${gced.heap_total_mb} MB`
+        : '';
       console.log(
         `  [${thumbnails}] renderer heap ${heap.used_mb} MB after GC (${heap.used_before_gc_mb} before), ${heap.nodes} DOM nodes; ` +
           `host RSS ${hostMem.rss_mb} MB (peak ${hostMem.peak_rss_mb}; V8 heap ${hostMem.node.before.heap_used_mb} of ${hostMem.node.before.heap_total_mb} MB${afterGc})`,
@@ -416,7 +450,9 @@ async function main(): Promise<void> {
     const controlCdp = await context.newCDPSession(page);
     await settleControl(page, wheelFrom);
     const control = await scrollPass(page, controlCdp, wheelTo - wheelFrom, WHEEL_PX_PER_MS * 1000);
-    console.log(`  [control] plain virtual list, wheel ${WHEEL_PX_PER_MS} px/ms: p50 ${control.frames.p50} p95 ${control.frames.p95} ms, ${control.over_20ms}/${control.frames.n} frames > 20 ms`);
+    console.log(
+      `  [control] plain virtual list, wheel ${WHEEL_PX_PER_MS} px/ms: p50 ${control.frames.p50} p95 ${control.frames.p95} ms, ${control.over_20ms}/${control.frames.n} frames > 20 ms`,
+    );
     await context.close();
 
     type Ctx = {
@@ -526,11 +562,26 @@ async function main(): Promise<void> {
     const common = {
       date: new Date().toISOString(),
       quick: QUICK,
-      params: { images: IMAGES, cached_images: cached, viewport: VIEWPORT, starts: STARTS, stops: STOPS, drag_ms: DRAG_MS, wheel_ms: WHEEL_MS, wheel_px_per_ms: WHEEL_PX_PER_MS, chromium: CHROMIUM, geometry },
+      params: {
+        images: IMAGES,
+        cached_images: cached,
+        viewport: VIEWPORT,
+        starts: STARTS,
+        stops: STOPS,
+        drag_ms: DRAG_MS,
+        wheel_ms: WHEEL_MS,
+        wheel_px_per_ms: WHEEL_PX_PER_MS,
+        chromium: CHROMIUM,
+        geometry,
+      },
       load: { before: loadBefore, after: loadAverages() },
     };
-    console.log(`wrote ${writeResult('grid', { suite: 'grid', ...common, metrics, details: { first_open: firstOpen, starts, contexts: perContext, control } }, QUICK)}`);
-    console.log(`wrote ${writeResult('memory', { suite: 'memory', ...common, metrics: memoryMetrics, details: { host_after_start: hostIdle, contexts: perContext.map((c) => ({ thumbnails: c.thumbnails, heap: c.heap, host_memory: c.host_memory })) } }, QUICK)}`);
+    console.log(
+      `wrote ${writeResult('grid', { suite: 'grid', ...common, metrics, details: { first_open: firstOpen, starts, contexts: perContext, control } }, QUICK)}`,
+    );
+    console.log(
+      `wrote ${writeResult('memory', { suite: 'memory', ...common, metrics: memoryMetrics, details: { host_after_start: hostIdle, contexts: perContext.map((c) => ({ thumbnails: c.thumbnails, heap: c.heap, host_memory: c.host_memory })) } }, QUICK)}`,
+    );
   } finally {
     await browser?.close();
     await host?.stop();

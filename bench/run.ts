@@ -16,7 +16,18 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAverages, machine, metric, parseFlags, readJson, resultsDir, RESULTS_DIR, writeResult, type Metric, type SuiteResult } from './lib/results';
+import {
+  loadAverages,
+  machine,
+  metric,
+  parseFlags,
+  readJson,
+  resultsDir,
+  RESULTS_DIR,
+  writeResult,
+  type Metric,
+  type SuiteResult,
+} from './lib/results';
 import { REPO } from './lib/proc';
 
 const SUITES = ['cache', 'sync', 'grid', 'memory'] as const;
@@ -24,7 +35,10 @@ type Suite = (typeof SUITES)[number];
 
 const flags = parseFlags(process.argv.slice(2));
 const QUICK = flags.has('quick');
-const only = flags.get('only')?.split(',').map((name) => name.trim()) ?? [...SUITES];
+const only = flags
+  .get('only')
+  ?.split(',')
+  .map((name) => name.trim()) ?? [...SUITES];
 const unknown = only.filter((name) => !(SUITES as readonly string[]).includes(name));
 if (unknown.length > 0) {
   console.error(`bench: unknown suite ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);
@@ -107,7 +121,13 @@ function formatTarget(m: Metric): string {
 
 function printTable(results: SuiteResult[]): void {
   const rows = results.flatMap((result) =>
-    result.metrics.map((m) => [result.suite, m.label, formatValue(m), formatTarget(m), m.met === null || m.met === undefined ? '' : m.met ? 'yes' : 'NO']),
+    result.metrics.map((m) => [
+      result.suite,
+      m.label,
+      formatValue(m),
+      formatTarget(m),
+      m.met === null || m.met === undefined ? '' : m.met ? 'yes' : 'NO',
+    ]),
   );
   const header = ['suite', 'metric', 'figure', 'target', 'met?'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
@@ -127,7 +147,13 @@ async function runSuite(suite: string, script: string, args: string[]): Promise<
   console.log(`\n=== ${suite} (load ${loadBefore.join(' ')}) ===`);
   const started = performance.now();
   const exit = await runScript(script, args);
-  runs.push({ suite, seconds: Math.round((performance.now() - started) / 1000), exit, load_before: loadBefore, load_after: loadAverages() });
+  runs.push({
+    suite,
+    seconds: Math.round((performance.now() - started) / 1000),
+    exit,
+    load_before: loadBefore,
+    load_after: loadAverages(),
+  });
   if (exit !== 0) console.error(`bench: ${suite} failed (exit ${exit})`);
 }
 

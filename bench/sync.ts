@@ -140,7 +140,13 @@ async function main(): Promise<void> {
       value: median(firsts.map((first) => first.metadata_idle_s)),
       unit: 's',
     }),
-    metric({ id: 'sync.first.thumbnails', label: 'First sync: thumbnails prefetched', value: 0, unit: '', note: 'none: read on demand, visible first' }),
+    metric({
+      id: 'sync.first.thumbnails',
+      label: 'First sync: thumbnails prefetched',
+      value: 0,
+      unit: '',
+      note: 'none: read on demand, visible first',
+    }),
     metric({
       id: 'sync.first.peak_rss_mb',
       label: `First sync ${images / 1000}k: client peak RSS (prompts included)`,
@@ -170,15 +176,19 @@ async function main(): Promise<void> {
       note: `median of ${incremental.length} (${incremental.map((round) => round.wall_s).join(', ')} s); ${allFound ? 'every change found' : 'SOME CHANGES MISSED'}`,
     }),
   ];
-  const path = writeResult('sync', {
-    suite: 'sync',
-    date: new Date().toISOString(),
-    quick: QUICK,
-    params: { images, first_runs: firstRuns, rounds, changes: 100 },
-    load: { before: loadBefore, after: loadAverages() },
-    metrics,
-    details: reports,
-  }, QUICK);
+  const path = writeResult(
+    'sync',
+    {
+      suite: 'sync',
+      date: new Date().toISOString(),
+      quick: QUICK,
+      params: { images, first_runs: firstRuns, rounds, changes: 100 },
+      load: { before: loadBefore, after: loadAverages() },
+      metrics,
+      details: reports,
+    },
+    QUICK,
+  );
   console.log(`wrote ${path}`);
 }
 
@@ -297,7 +307,9 @@ async function changeBehindTheAppsBack(serverUrl: string, random: () => number):
     return (await response.json()) as T;
   };
   const { image_names: names } = await call<{ image_names: string[] }>('GET', '/api/v1/images/names?is_intermediate=false');
-  const boards = (await call<{ board_id: string; archived: boolean }[]>('GET', '/api/v1/boards/?all=true')).filter((board) => !board.archived);
+  const boards = (await call<{ board_id: string; archived: boolean }[]>('GET', '/api/v1/boards/?all=true')).filter(
+    (board) => !board.archived,
+  );
   const picked = new Set<string>();
   while (picked.size < 75) picked.add(names[Math.floor(random() * names.length)]!);
   const dtos = await call<{ image_name: string; starred: boolean; board_id: string | null }[]>('POST', '/api/v1/images/images_by_names', {
@@ -323,7 +335,10 @@ async function changeBehindTheAppsBack(serverUrl: string, random: () => number):
       .toBuffer();
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), `bench-${i}.png`);
-    const response = await fetch(`${serverUrl}/api/v1/images/upload?image_category=general&is_intermediate=false`, { method: 'POST', body: form });
+    const response = await fetch(`${serverUrl}/api/v1/images/upload?image_category=general&is_intermediate=false`, {
+      method: 'POST',
+      body: form,
+    });
     if (response.status !== 201) throw new Error(`upload: ${response.status} ${await response.text()}`);
   }
   return { added: 25, moved: 25, deleted: 25, updated: 25 };

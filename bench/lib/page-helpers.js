@@ -54,7 +54,14 @@
           });
         if (ready) {
           const images = cells.map((cell) => cell.querySelector('img'));
-          const decoded = await Promise.all(images.map((img) => img.decode().then(() => true, () => false)));
+          const decoded = await Promise.all(
+            images.map((img) =>
+              img.decode().then(
+                () => true,
+                () => false,
+              ),
+            ),
+          );
           // Every one decoded and still in the page (no re-render meanwhile): the next frame shows them.
           if (decoded.every(Boolean) && images.every((img) => img.isConnected)) {
             const at = await frame();

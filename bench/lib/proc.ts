@@ -39,7 +39,10 @@ export async function spawnNode(
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       // Whole lines only: a long line may arrive in several chunks.
-      const line = output.split('\n').slice(0, -1).find((candidate) => readyPattern.test(candidate));
+      const line = output
+        .split('\n')
+        .slice(0, -1)
+        .find((candidate) => readyPattern.test(candidate));
       if (line) {
         clearTimeout(timer);
         resolve(line);

@@ -18,7 +18,10 @@ export function summarize(values: readonly number[]): { n: number; p50: number; 
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export function round(value: number, digits = 2): number {

@@ -101,7 +101,10 @@ export function checkCacheIntegrity(path: string): Promise<string | null> {
  * aside and replaced by an empty one, with the queues it still holds copied over. A cache written
  * by a newer app is not damage, and is left alone (the error says what to do).
  */
-export function openCacheWithRecovery(options: CacheOptions & { damaged?: string | null }, now = new Date()): { cache: Cache; recovery: Recovery | null } {
+export function openCacheWithRecovery(
+  options: CacheOptions & { damaged?: string | null },
+  now = new Date(),
+): { cache: Cache; recovery: Recovery | null } {
   const path = join(options.dataDir, options.profileKey, CACHE_FILE);
   let reason = options.damaged ?? inspectCacheFile(path);
   if (reason === null) {

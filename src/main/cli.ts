@@ -67,7 +67,9 @@ function images(services: AppServices): void {
   const limit = parseOr(z.coerce.number().int().min(1).max(100_000), values.limit, '--limit');
   const page = services.session().cache.pageImages(query, 0, limit);
   print(page.items.map(IvkImage.toDict), () => [
-    ...page.items.map((image) => `${image.starred ? '*' : ' '} ${image.image_name}  ${image.image_category}  ${image.board_id ?? '(uncategorized)'}`),
+    ...page.items.map(
+      (image) => `${image.starred ? '*' : ' '} ${image.image_name}  ${image.image_category}  ${image.board_id ?? '(uncategorized)'}`,
+    ),
     `${page.items.length} shown of ${page.total}`,
   ]);
 }
@@ -76,7 +78,9 @@ function jobs(services: AppServices): void {
   const statuses = (values.status ?? []).map((status) => parseOr(JobStatusSchema, status, '--status'));
   const page = services.session().cache.pageJobs({ statuses, offset: 0, limit: 500 });
   print(page.items.map(IvkJob.toDict), () => [
-    ...page.items.map((job) => `${job.id.padStart(6)}  ${job.status.padEnd(9)}  ${job.created_at?.toISOString() ?? ''}  ${job.error ?? ''}`),
+    ...page.items.map(
+      (job) => `${job.id.padStart(6)}  ${job.status.padEnd(9)}  ${job.created_at?.toISOString() ?? ''}  ${job.error ?? ''}`,
+    ),
     `${page.items.length} shown of ${page.total}`,
   ]);
 }
@@ -89,7 +93,9 @@ async function upload(services: AppServices, files: string[]): Promise<boolean> 
   session.uploads.start({ paths: files, board_id: values.board ?? null, category });
   await session.uploads.idle();
   const results: UploadItem[] = session.uploads.list();
-  print(results, () => results.map((item) => `${item.state === 'done' ? 'ok  ' : 'FAIL'} ${item.file_name}  ${item.image_name ?? item.error ?? item.state}`));
+  print(results, () =>
+    results.map((item) => `${item.state === 'done' ? 'ok  ' : 'FAIL'} ${item.file_name}  ${item.image_name ?? item.error ?? item.state}`),
+  );
   return results.every((item) => item.state === 'done');
 }
 
@@ -100,7 +106,11 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (!values.server || !values.data) throw new UsageError('--server URL and --data DIR are required');
-  const services = await createAppServices({ rootDir: values.data, serverUrl: values.server, tokens: memoryTokens(process.env.IVK_TOKEN ?? null) });
+  const services = await createAppServices({
+    rootDir: values.data,
+    serverUrl: values.server,
+    tokens: memoryTokens(process.env.IVK_TOKEN ?? null),
+  });
   try {
     switch (command) {
       case 'sync':

@@ -10,9 +10,7 @@ import type { ServerSession } from './session';
  */
 export type MediaKind = 'thumbnails' | 'images';
 
-export type MediaResult =
-  | { ok: true; bytes: Uint8Array; contentType: string }
-  | { ok: false; status: number; reason: string };
+export type MediaResult = { ok: true; bytes: Uint8Array; contentType: string } | { ok: false; status: number; reason: string };
 
 export async function readMedia(session: ServerSession, kind: MediaKind, name: string): Promise<MediaResult> {
   if (!isValidImageName(name)) return { ok: false, status: 400, reason: 'Not an image name' };

@@ -71,7 +71,11 @@ export class ServerSession {
     const { serverUrl, getToken, setToken, emit } = options;
     this.api = new InvokeClient({ baseUrl: serverUrl, getToken, onTokenRefreshed: setToken });
     this.events = new InvokeEvents({ baseUrl: serverUrl, getToken });
-    const opened = openCacheWithRecovery({ dataDir: options.cacheDir, profileKey: profileKeyFor(serverUrl), damaged: options.damaged ?? null });
+    const opened = openCacheWithRecovery({
+      dataDir: options.cacheDir,
+      profileKey: profileKeyFor(serverUrl),
+      damaged: options.damaged ?? null,
+    });
     this.cache = opened.cache;
     this.recovery = opened.recovery;
     this.sync = new SyncEngine({

@@ -42,10 +42,13 @@ const DateField = z.preprocess((value) => {
 }, z.date());
 
 /** The reference types image dates as `datetime | str | None`: keep a string that is no date. */
-const LenientDateField = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  return parseServerTime(value) ?? value;
-}, z.union([z.date(), z.string()]));
+const LenientDateField = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    return parseServerTime(value) ?? value;
+  },
+  z.union([z.date(), z.string()]),
+);
 
 const Dict = z.record(z.string(), z.unknown());
 type Dict = z.infer<typeof Dict>;

@@ -62,7 +62,10 @@ describe('board membership /api/v1/board_images', () => {
     const other = await t.api.createBoard(`${tag} batch-other`);
     const a = await t.api.uploadOk({});
     const c = await t.api.uploadOk({ boardId: other.board_id });
-    const add = await t.api.post('/api/v1/board_images/batch', { board_id: b.board_id, image_names: [a.image_name, c.image_name, 'no-such-image.png'] });
+    const add = await t.api.post('/api/v1/board_images/batch', {
+      board_id: b.board_id,
+      image_names: [a.image_name, c.image_name, 'no-such-image.png'],
+    });
     expect(add.status).toBe(201);
     expectResponse('post', '/api/v1/board_images/batch', add);
     expect(sorted(add.json.added_images)).toEqual(sorted([a.image_name, c.image_name]));
@@ -88,7 +91,11 @@ describe('board membership /api/v1/board_images', () => {
 
   it('answers 500 "Failed to add image to board" for a single add of a missing image', async () => {
     const b = await t.api.createBoard(`${tag} missing`);
-    expectDetail(await t.api.post('/api/v1/board_images/', { board_id: b.board_id, image_name: 'no-such-image.png' }), 500, 'Failed to add image to board');
+    expectDetail(
+      await t.api.post('/api/v1/board_images/', { board_id: b.board_id, image_name: 'no-such-image.png' }),
+      500,
+      'Failed to add image to board',
+    );
   });
 
   it('refuses bodies without the required keys with 422', async () => {

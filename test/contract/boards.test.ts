@@ -20,7 +20,14 @@ describe('boards', () => {
     t.api.trackBoard(res.json.board_id);
     const b = res.json;
     expect(b.board_name).toBe(`${tag} new`);
-    expect(b).toMatchObject({ user_id: 'system', archived: false, board_visibility: 'private', cover_image_name: null, cover_video_name: null, deleted_at: null });
+    expect(b).toMatchObject({
+      user_id: 'system',
+      archived: false,
+      board_visibility: 'private',
+      cover_image_name: null,
+      cover_video_name: null,
+      deleted_at: null,
+    });
     expect(b).toMatchObject({ image_count: 0, asset_count: 0, video_count: 0 });
     expect(b.created_at).toMatch(SQLITE_TIME);
     expect(b.updated_at).toBe(b.created_at);
@@ -59,7 +66,9 @@ describe('boards', () => {
   it('sorts by board_name case-insensitively with all=true', async () => {
     const names = ['bravo', 'Alpha', 'charlie', 'Delta'].map((n) => `${tag} sort ${n}`);
     for (const n of names) await t.api.createBoard(n);
-    const ours = (await allBoards({ order_by: 'board_name', direction: 'ASC' })).map((b) => b.board_name).filter((n: string) => n.startsWith(`${tag} sort`));
+    const ours = (await allBoards({ order_by: 'board_name', direction: 'ASC' }))
+      .map((b) => b.board_name)
+      .filter((n: string) => n.startsWith(`${tag} sort`));
     expect(ours).toEqual([`${tag} sort Alpha`, `${tag} sort bravo`, `${tag} sort charlie`, `${tag} sort Delta`]);
   });
 
@@ -220,7 +229,12 @@ describe('boards', () => {
     expect(res.status).toBe(200);
     expectResponse('delete', '/api/v1/boards/{board_id}', res);
     t.api.forgetBoard(board.board_id);
-    expect(res.json).toMatchObject({ board_id: board.board_id, deleted_board_images: [], deleted_images: [img.image_name], failed_images: [] });
+    expect(res.json).toMatchObject({
+      board_id: board.board_id,
+      deleted_board_images: [],
+      deleted_images: [img.image_name],
+      failed_images: [],
+    });
     expect((await t.api.get(`/api/v1/images/i/${img.image_name}`)).status).toBe(404);
   });
 

@@ -142,7 +142,12 @@ export class Api {
     if (opts.metadataField) form.append('metadata', JSON.stringify(opts.metadataField));
     const res = await this.request('POST', '/api/v1/images/upload', {
       form,
-      query: { image_category: opts.category ?? 'general', is_intermediate: opts.intermediate ?? false, board_id: opts.boardId, ...opts.query },
+      query: {
+        image_category: opts.category ?? 'general',
+        is_intermediate: opts.intermediate ?? false,
+        board_id: opts.boardId,
+        ...opts.query,
+      },
     });
     if (res.status === 201) this.images.add(res.json.image_name);
     return res;
@@ -261,7 +266,9 @@ export function graphBlank(opts: { boardId?: string; width?: number; height?: nu
 export function graphMissingImage() {
   return {
     id: `g-${randomBytes(4).toString('hex')}`,
-    nodes: { load: { id: 'load', type: 'image', image: { image_name: 'contract-missing-image.png' }, is_intermediate: false, use_cache: false } },
+    nodes: {
+      load: { id: 'load', type: 'image', image: { image_name: 'contract-missing-image.png' }, is_intermediate: false, use_cache: false },
+    },
     edges: [],
   };
 }

@@ -27,7 +27,9 @@ beforeAll(async () => {
   const board = await t.api.createBoard(`${tag} images`);
   fx.boardId = board.board_id;
   for (let i = 0; i < 4; i++) {
-    fx.general.push(await t.api.uploadOk({ boardId: fx.boardId, metadata: { positive_prompt: `${tag} landscape ${i}`, seed: 1000 + i, steps: 20 } }));
+    fx.general.push(
+      await t.api.uploadOk({ boardId: fx.boardId, metadata: { positive_prompt: `${tag} landscape ${i}`, seed: 1000 + i, steps: 20 } }),
+    );
   }
   for (const category of ['user', 'control', 'mask', 'other'] as const) {
     fx.assets.push(await t.api.uploadOk({ boardId: fx.boardId, category, metadata: { positive_prompt: `${tag} asset ${category}` } }));
@@ -54,9 +56,18 @@ describe('image list GET /api/v1/images/', () => {
   it('filters by board and category, with both intermediate and not when is_intermediate is left out', async () => {
     const res = await t.api.get('/api/v1/images/', { board_id: fx.boardId, limit: 100 });
     expect(res.json.total).toBe(9);
-    const general = await t.api.get('/api/v1/images/', { board_id: fx.boardId, categories: ['general'], is_intermediate: false, limit: 100 });
+    const general = await t.api.get('/api/v1/images/', {
+      board_id: fx.boardId,
+      categories: ['general'],
+      is_intermediate: false,
+      limit: 100,
+    });
     expect(new Set(names(general.json.items))).toEqual(new Set(names(fx.general)));
-    const assets = await t.api.get('/api/v1/images/', { board_id: fx.boardId, categories: ['control', 'mask', 'user', 'other'], limit: 100 });
+    const assets = await t.api.get('/api/v1/images/', {
+      board_id: fx.boardId,
+      categories: ['control', 'mask', 'user', 'other'],
+      limit: 100,
+    });
     expect(new Set(names(assets.json.items))).toEqual(new Set(names(fx.assets)));
     const inter = await t.api.get('/api/v1/images/', { board_id: fx.boardId, is_intermediate: true });
     expect(names(inter.json.items)).toEqual([fx.intermediate.image_name]);
@@ -162,7 +173,13 @@ describe('name list and DTOs by name', () => {
   });
 
   it('applies categories, search_term and order_dir to names; starred_count is 0 with starred_first=false', async () => {
-    const res = await t.api.get('/api/v1/images/names', { board_id: fx.boardId, categories: ['general'], is_intermediate: false, order_dir: 'ASC', starred_first: false });
+    const res = await t.api.get('/api/v1/images/names', {
+      board_id: fx.boardId,
+      categories: ['general'],
+      is_intermediate: false,
+      order_dir: 'ASC',
+      starred_first: false,
+    });
     const expected = names(sortedByGalleryOrder(fx.general, 'ASC', false));
     expect(res.json).toEqual({ image_names: expected, starred_count: 0, total_count: 4 });
     const search = await t.api.get('/api/v1/images/names', { search_term: `${tag} uncategorized`, board_id: 'none' });
@@ -204,10 +221,35 @@ describe('one image', () => {
     expect(img.image_url).toBe(`api/v1/images/i/${img.image_name}/full`);
     expect(img.thumbnail_url).toBe(`api/v1/images/i/${img.image_name}/thumbnail`);
     expect(img.created_at).toMatch(SQLITE_TIME);
-    expect(img).toMatchObject({ image_origin: 'external', image_category: 'general', board_id: fx.boardId, image_subfolder: '', has_workflow: false, deleted_at: null, node_id: null, session_id: null });
-    expect(Object.keys(res.json).sort()).toEqual(
-      ['board_id', 'created_at', 'deleted_at', 'has_workflow', 'height', 'image_category', 'image_name', 'image_origin', 'image_subfolder', 'image_url', 'is_intermediate', 'node_id', 'session_id', 'starred', 'thumbnail_url', 'updated_at', 'width'],
-    );
+    expect(img).toMatchObject({
+      image_origin: 'external',
+      image_category: 'general',
+      board_id: fx.boardId,
+      image_subfolder: '',
+      has_workflow: false,
+      deleted_at: null,
+      node_id: null,
+      session_id: null,
+    });
+    expect(Object.keys(res.json).sort()).toEqual([
+      'board_id',
+      'created_at',
+      'deleted_at',
+      'has_workflow',
+      'height',
+      'image_category',
+      'image_name',
+      'image_origin',
+      'image_subfolder',
+      'image_url',
+      'is_intermediate',
+      'node_id',
+      'session_id',
+      'starred',
+      'thumbnail_url',
+      'updated_at',
+      'width',
+    ]);
   });
 
   it('answers 404 {detail: "Not Found"} for a missing image, its metadata, full and thumbnail', async () => {
@@ -303,12 +345,21 @@ describe('changing images', () => {
 
   it('updates category and starred with PATCH, ignoring unknown keys, and refuses non-booleans with 422', async () => {
     const img = await t.api.uploadOk({});
-    const res = await t.api.patch(`/api/v1/images/i/${img.image_name}`, { image_category: 'user', starred: true, board_id: fx.boardId, bogus: 1 });
+    const res = await t.api.patch(`/api/v1/images/i/${img.image_name}`, {
+      image_category: 'user',
+      starred: true,
+      board_id: fx.boardId,
+      bogus: 1,
+    });
     expect(res.status).toBe(200);
     expectResponse('patch', '/api/v1/images/i/{image_name}', res);
     expect(res.json).toMatchObject({ image_category: 'user', starred: true, board_id: null });
     expectValidationError(await t.api.patch(`/api/v1/images/i/${img.image_name}`, { starred: 'yes' }), ['body', 'starred'], 'bool_type');
-    expectValidationError(await t.api.patch(`/api/v1/images/i/${img.image_name}`, { image_category: 'photo' }), ['body', 'image_category'], 'enum');
+    expectValidationError(
+      await t.api.patch(`/api/v1/images/i/${img.image_name}`, { image_category: 'photo' }),
+      ['body', 'image_category'],
+      'enum',
+    );
   });
 
   it('answers 400 "Failed to update image" for PATCH of a missing image', async () => {
@@ -346,7 +397,8 @@ describe('changing images', () => {
   });
 
   it('moves Uncategorized and board totals with uploads, stars and deletes', async () => {
-    const count = async (query: Record<string, string | string[] | boolean | number>) => (await t.api.get('/api/v1/images/', { ...query, limit: 0 })).json.total as number;
+    const count = async (query: Record<string, string | string[] | boolean | number>) =>
+      (await t.api.get('/api/v1/images/', { ...query, limit: 0 })).json.total as number;
     const q = { board_id: 'none', categories: ['general'], is_intermediate: false, search_term: `${tag} counting` };
     expect(await count(q)).toBe(0);
     const a = await t.api.uploadOk({ metadata: { positive_prompt: `${tag} counting a` } });
@@ -355,7 +407,11 @@ describe('changing images', () => {
     const named = await t.api.get('/api/v1/images/names', q);
     expect(named.json.starred_count).toBe(0);
     await t.api.post('/api/v1/images/star', { image_names: [b.image_name] });
-    expect((await t.api.get('/api/v1/images/names', q)).json).toEqual({ image_names: [b.image_name, a.image_name], starred_count: 1, total_count: 2 });
+    expect((await t.api.get('/api/v1/images/names', q)).json).toEqual({
+      image_names: [b.image_name, a.image_name],
+      starred_count: 1,
+      total_count: 2,
+    });
     await t.api.post('/api/v1/images/delete', { image_names: [a.image_name] });
     expect(await count(q)).toBe(1);
   });

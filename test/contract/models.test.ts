@@ -37,11 +37,21 @@ describe('models GET /api/v2/models/', () => {
     const all = await list();
     for (const type of new Set(all.map((m) => m.type))) {
       const got = await list({ model_type: type });
-      expect(got.map((m) => m.key).sort()).toEqual(all.filter((m) => m.type === type).map((m) => m.key).sort());
+      expect(got.map((m) => m.key).sort()).toEqual(
+        all
+          .filter((m) => m.type === type)
+          .map((m) => m.key)
+          .sort(),
+      );
     }
     for (const base of new Set(all.map((m) => m.base))) {
       const got = await list({ base_models: [base] });
-      expect(got.map((m) => m.key).sort()).toEqual(all.filter((m) => m.base === base).map((m) => m.key).sort());
+      expect(got.map((m) => m.key).sort()).toEqual(
+        all
+          .filter((m) => m.base === base)
+          .map((m) => m.key)
+          .sort(),
+      );
     }
     const first = all[0];
     if (first) {

@@ -36,7 +36,9 @@ export function encodePng({ width, height, color = [90, 120, 200], text = {}, rg
       pixel.forEach((v, c) => (raw[y * stride + 1 + x * channels + c] = v & 0xff));
     }
   }
-  const texts = Object.entries(text).map(([key, value]) => chunk('tEXt', Buffer.concat([Buffer.from(key, 'latin1'), Buffer.from([0]), Buffer.from(value, 'latin1')])));
+  const texts = Object.entries(text).map(([key, value]) =>
+    chunk('tEXt', Buffer.concat([Buffer.from(key, 'latin1'), Buffer.from([0]), Buffer.from(value, 'latin1')])),
+  );
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),

@@ -10,7 +10,11 @@ const Q = '/api/v1/queue/default';
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    );
   }
   return value;
 }
@@ -19,7 +23,10 @@ const jobs = { completed: null as any, failed: null as any, canceled: null as an
 
 beforeAll(async () => {
   jobs.boardId = (await t.api.createBoard(`${tag} queue`)).board_id;
-  jobs.enqueued = await t.api.enqueue(graphBlank({ boardId: jobs.boardId, width: 48, height: 32, metadata: { positive_prompt: `${tag} blank`, seed: 5 } }), { origin: 'contract', destination: 'gallery' });
+  jobs.enqueued = await t.api.enqueue(
+    graphBlank({ boardId: jobs.boardId, width: 48, height: 32, metadata: { positive_prompt: `${tag} blank`, seed: 5 } }),
+    { origin: 'contract', destination: 'gallery' },
+  );
   jobs.completed = await t.api.waitForStatus(jobs.enqueued.json.item_ids[0], ['completed', 'failed', 'canceled']);
   const failed = await t.api.enqueue(graphMissingImage());
   jobs.failed = await t.api.waitForStatus(failed.json.item_ids[0], ['completed', 'failed', 'canceled']);
@@ -60,14 +67,24 @@ describe('enqueue and queue items', () => {
   });
 
   it('refuses an unknown node type with 422 union_tag_invalid', async () => {
-    const res = await t.api.post(`${Q}/enqueue_batch`, { batch: { graph: { nodes: { x: { id: 'x', type: 'no_such_node' } }, edges: [] }, runs: 1 } });
+    const res = await t.api.post(`${Q}/enqueue_batch`, {
+      batch: { graph: { nodes: { x: { id: 'x', type: 'no_such_node' } }, edges: [] }, runs: 1 },
+    });
     expectValidationError(res, ['body', 'batch', 'graph', 'nodes', 'x'], 'union_tag_invalid');
   });
 
   it('finishes a blank_image job as completed, with the output image on the board it named', async () => {
     const item = jobs.completed;
     expect(item.status).toBe('completed');
-    expect(item).toMatchObject({ queue_id: 'default', origin: 'contract', destination: 'gallery', user_id: 'system', status_sequence: 2, priority: 0, device: 'cpu' });
+    expect(item).toMatchObject({
+      queue_id: 'default',
+      origin: 'contract',
+      destination: 'gallery',
+      user_id: 'system',
+      status_sequence: 2,
+      priority: 0,
+      device: 'cpu',
+    });
     expect(item.started_at).toMatch(SQLITE_TIME);
     expect(item.completed_at).toMatch(SQLITE_TIME);
     const output = Object.values(item.session.results as Record<string, any>)[0];
@@ -87,7 +104,16 @@ describe('enqueue and queue items', () => {
     });
     const dto = (await t.api.get(`/api/v1/images/i/${name}`)).json;
     // has_workflow is true because the server stores the job's graph with the image.
-    expect(dto).toMatchObject({ image_origin: 'internal', image_category: 'general', board_id: jobs.boardId, is_intermediate: false, session_id: item.session_id, width: 48, height: 32, has_workflow: true });
+    expect(dto).toMatchObject({
+      image_origin: 'internal',
+      image_category: 'general',
+      board_id: jobs.boardId,
+      is_intermediate: false,
+      session_id: item.session_id,
+      width: 48,
+      height: 32,
+      has_workflow: true,
+    });
     expect(typeof dto.node_id).toBe('string');
     const meta = (await t.api.get(`/api/v1/images/i/${name}/metadata`)).json;
     expect(meta).toEqual({ positive_prompt: `${tag} blank`, seed: 5 });
@@ -116,7 +142,8 @@ describe('enqueue and queue items', () => {
       expect(res.json).toEqual(withoutNulls(full));
     }
     const completed = (await t.api.get(`${Q}/i/${jobs.completed.item_id}`)).json;
-    for (const key of ['error_type', 'error_message', 'error_traceback', 'retried_from_item_id', 'workflow', 'parent_item_id']) expect(completed).not.toHaveProperty(key);
+    for (const key of ['error_type', 'error_message', 'error_traceback', 'retried_from_item_id', 'workflow', 'parent_item_id'])
+      expect(completed).not.toHaveProperty(key);
     // So this route breaks its own schema: the required-but-null output_meta of each result is gone.
     expect(Object.values(completed.session.results as Record<string, any>)[0]).not.toHaveProperty('output_meta');
     const canceled = (await t.api.get(`${Q}/i/${jobs.canceled.item_id}`)).json;
@@ -181,10 +208,29 @@ describe('enqueue and queue items', () => {
     expectResponse('post', '/api/v1/queue/{queue_id}/item_summaries_by_ids', res);
     expect(res.json.map((s: any) => s.item_id)).toEqual([jobs.canceled.item_id, jobs.completed.item_id, jobs.failed.item_id]);
     expect(res.json.map((s: any) => s.status)).toEqual(['canceled', 'completed', 'failed']);
-    expect(Object.keys(res.json[1]).sort()).toEqual(
-      ['batch_id', 'completed_at', 'created_at', 'destination', 'device', 'field_values', 'item_id', 'origin', 'parent_item_id', 'started_at', 'status', 'user_display_name', 'user_email', 'user_id'],
-    );
-    expect(res.json[1]).toMatchObject({ user_id: 'system', user_display_name: 'System', user_email: 'system@system.invokeai', field_values: [], device: 'cpu' });
+    expect(Object.keys(res.json[1]).sort()).toEqual([
+      'batch_id',
+      'completed_at',
+      'created_at',
+      'destination',
+      'device',
+      'field_values',
+      'item_id',
+      'origin',
+      'parent_item_id',
+      'started_at',
+      'status',
+      'user_display_name',
+      'user_email',
+      'user_id',
+    ]);
+    expect(res.json[1]).toMatchObject({
+      user_id: 'system',
+      user_display_name: 'System',
+      user_email: 'system@system.invokeai',
+      field_values: [],
+      device: 'cpu',
+    });
     expect(res.json[0]).toMatchObject({ started_at: null, device: null });
     const tooMany = Array.from({ length: 1001 }, (_, i) => i + 1);
     expectValidationError(await t.api.post(`${Q}/item_summaries_by_ids`, { item_ids: tooMany }), ['body', 'item_ids'], 'too_long');
@@ -220,9 +266,33 @@ describe('enqueue and queue items', () => {
     const res = await t.api.get(`${Q}/b/${batchId}/status`);
     expect(res.status).toBe(200);
     expectResponse('get', '/api/v1/queue/{queue_id}/b/{batch_id}/status', res);
-    expect(res.json).toEqual({ queue_id: 'default', batch_id: batchId, origin: 'contract', destination: 'gallery', pending: 0, in_progress: 0, waiting: 0, completed: 1, failed: 0, canceled: 0, total: 1 });
+    expect(res.json).toEqual({
+      queue_id: 'default',
+      batch_id: batchId,
+      origin: 'contract',
+      destination: 'gallery',
+      pending: 0,
+      in_progress: 0,
+      waiting: 0,
+      completed: 1,
+      failed: 0,
+      canceled: 0,
+      total: 1,
+    });
     const unknown = await t.api.get(`${Q}/b/no-such-batch/status`);
-    expect(unknown.json).toEqual({ queue_id: 'default', batch_id: 'no-such-batch', origin: null, destination: null, pending: 0, in_progress: 0, waiting: 0, completed: 0, failed: 0, canceled: 0, total: 0 });
+    expect(unknown.json).toEqual({
+      queue_id: 'default',
+      batch_id: 'no-such-batch',
+      origin: null,
+      destination: null,
+      pending: 0,
+      in_progress: 0,
+      waiting: 0,
+      completed: 0,
+      failed: 0,
+      canceled: 0,
+      total: 0,
+    });
   });
 
   it('pauses and resumes the processor', async () => {

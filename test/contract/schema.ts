@@ -15,13 +15,19 @@ function failIfInvalid(result: unknown, what: string, value: unknown): void {
     problems = 'invalid';
   }
   const sample = JSON.stringify(value)?.slice(0, 400);
-  throw new Error(`${what} does not match the 6.14.2 OpenAPI schema: ${typeof problems === 'string' ? problems : JSON.stringify(problems)}\nvalue: ${sample}`);
+  throw new Error(
+    `${what} does not match the 6.14.2 OpenAPI schema: ${typeof problems === 'string' ? problems : JSON.stringify(problems)}\nvalue: ${sample}`,
+  );
 }
 
 /** The body matches the schema the real server documents for this route and status. */
 export function expectResponse(method: string, pathTemplate: string, res: Res): void {
   expect(res.type, `${method.toUpperCase()} ${pathTemplate} content type`).toBe('application/json');
-  failIfInvalid(validateResponse(method, pathTemplate, res.status, res.json), `${method.toUpperCase()} ${pathTemplate} ${res.status}`, res.json);
+  failIfInvalid(
+    validateResponse(method, pathTemplate, res.status, res.json),
+    `${method.toUpperCase()} ${pathTemplate} ${res.status}`,
+    res.json,
+  );
 }
 
 export function expectComponent(name: string, value: unknown): void {

@@ -13,7 +13,17 @@ describe('upload POST /api/v1/images/upload', () => {
     expectResponse('post', '/api/v1/images/upload', res);
     const dto = res.json;
     expect(res.headers.get('location')).toBe(`api/v1/images/i/${dto.image_name}/full`);
-    expect(dto).toMatchObject({ image_origin: 'external', image_category: 'user', width: 30, height: 20, is_intermediate: false, starred: false, board_id: null, session_id: null, node_id: null });
+    expect(dto).toMatchObject({
+      image_origin: 'external',
+      image_category: 'user',
+      width: 30,
+      height: 20,
+      is_intermediate: false,
+      starred: false,
+      board_id: null,
+      session_id: null,
+      node_id: null,
+    });
     expect(dto.image_name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.png$/);
     expect(dto.created_at).toMatch(SQLITE_TIME);
     expect(dto.updated_at).toBe(dto.created_at);
@@ -34,19 +44,42 @@ describe('upload POST /api/v1/images/upload', () => {
   });
 
   it('keeps the invokeai_metadata PNG chunk as the image metadata', async () => {
-    const metadata = { positive_prompt: `${tag} a lighthouse`, negative_prompt: 'blur', seed: 77, steps: 30, cfg_scale: 6.5, scheduler: 'euler', model: { key: 'k', hash: 'h', name: 'm', base: 'sdxl', type: 'main' } };
+    const metadata = {
+      positive_prompt: `${tag} a lighthouse`,
+      negative_prompt: 'blur',
+      seed: 77,
+      steps: 30,
+      cfg_scale: 6.5,
+      scheduler: 'euler',
+      model: { key: 'k', hash: 'h', name: 'm', base: 'sdxl', type: 'main' },
+    };
     const dto = await t.api.uploadOk({ metadata });
     const res = await t.api.get(`/api/v1/images/i/${dto.image_name}/metadata`);
     expect(res.json).toEqual(metadata);
   });
 
   it('takes the metadata form field over the PNG chunk', async () => {
-    const dto = await t.api.uploadOk({ metadata: { positive_prompt: 'from chunk' }, metadataField: { positive_prompt: `${tag} from field` } });
+    const dto = await t.api.uploadOk({
+      metadata: { positive_prompt: 'from chunk' },
+      metadataField: { positive_prompt: `${tag} from field` },
+    });
     expect((await t.api.get(`/api/v1/images/i/${dto.image_name}/metadata`)).json).toEqual({ positive_prompt: `${tag} from field` });
   });
 
   it('keeps a valid invokeai_workflow chunk and sets has_workflow', async () => {
-    const workflow = { name: `${tag} wf`, author: '', description: '', version: '1.0.0', contact: '', tags: '', notes: '', exposedFields: [], meta: { version: '3.0.0', category: 'user' }, nodes: [], edges: [] };
+    const workflow = {
+      name: `${tag} wf`,
+      author: '',
+      description: '',
+      version: '1.0.0',
+      contact: '',
+      tags: '',
+      notes: '',
+      exposedFields: [],
+      meta: { version: '3.0.0', category: 'user' },
+      nodes: [],
+      edges: [],
+    };
     const dto = await t.api.uploadOk({ png: { width: 8, height: 8, text: { invokeai_workflow: JSON.stringify(workflow) } } });
     expect(dto.has_workflow).toBe(true);
     const res = await t.api.get(`/api/v1/images/i/${dto.image_name}/workflow`);
@@ -56,7 +89,9 @@ describe('upload POST /api/v1/images/upload', () => {
   });
 
   it('drops an invokeai_workflow chunk that is not a valid workflow', async () => {
-    const dto = await t.api.uploadOk({ png: { width: 8, height: 8, text: { invokeai_workflow: JSON.stringify({ name: 'half a workflow', nodes: [], edges: [] }) } } });
+    const dto = await t.api.uploadOk({
+      png: { width: 8, height: 8, text: { invokeai_workflow: JSON.stringify({ name: 'half a workflow', nodes: [], edges: [] }) } },
+    });
     expect(dto.has_workflow).toBe(false);
     expect((await t.api.get(`/api/v1/images/i/${dto.image_name}/workflow`)).json).toEqual({ workflow: null, graph: null });
   });
@@ -95,7 +130,11 @@ describe('upload POST /api/v1/images/upload', () => {
 
   it('answers 404 "Board not found" for board_id=none and for an unknown board, before looking at the file', async () => {
     expectDetail(await t.api.upload({ boardId: 'none' }), 404, 'Board not found');
-    expectDetail(await t.api.upload({ boardId: '00000000-0000-4000-8000-000000000000', contentType: 'text/plain' }), 404, 'Board not found');
+    expectDetail(
+      await t.api.upload({ boardId: '00000000-0000-4000-8000-000000000000', contentType: 'text/plain' }),
+      404,
+      'Board not found',
+    );
   });
 
   it('requires image_category and is_intermediate query params (422)', async () => {
@@ -104,15 +143,31 @@ describe('upload POST /api/v1/images/upload', () => {
       f.append('file', new Blob([new Uint8Array(encodePng({ width: 4, height: 4 }))], { type: 'image/png' }), 'a.png');
       return f;
     };
-    expectValidationError(await t.api.request('POST', '/api/v1/images/upload', { form: form(), query: { is_intermediate: false } }), ['query', 'image_category'], 'missing');
-    expectValidationError(await t.api.request('POST', '/api/v1/images/upload', { form: form(), query: { image_category: 'general' } }), ['query', 'is_intermediate'], 'missing');
-    expectValidationError(await t.api.request('POST', '/api/v1/images/upload', { form: form(), query: { image_category: 'photo', is_intermediate: false } }), ['query', 'image_category'], 'enum');
+    expectValidationError(
+      await t.api.request('POST', '/api/v1/images/upload', { form: form(), query: { is_intermediate: false } }),
+      ['query', 'image_category'],
+      'missing',
+    );
+    expectValidationError(
+      await t.api.request('POST', '/api/v1/images/upload', { form: form(), query: { image_category: 'general' } }),
+      ['query', 'is_intermediate'],
+      'missing',
+    );
+    expectValidationError(
+      await t.api.request('POST', '/api/v1/images/upload', { form: form(), query: { image_category: 'photo', is_intermediate: false } }),
+      ['query', 'image_category'],
+      'enum',
+    );
   });
 
   it('requires the file part (422 on body.file)', async () => {
     const f = new FormData();
     f.append('metadata', '{}');
-    expectValidationError(await t.api.request('POST', '/api/v1/images/upload', { form: f, query: { image_category: 'general', is_intermediate: false } }), ['body', 'file'], 'missing');
+    expectValidationError(
+      await t.api.request('POST', '/api/v1/images/upload', { form: f, query: { image_category: 'general', is_intermediate: false } }),
+      ['body', 'file'],
+      'missing',
+    );
   });
 
   it('stores an intermediate upload that galleries leave out', async () => {
@@ -125,7 +180,11 @@ describe('upload POST /api/v1/images/upload', () => {
   });
 
   it('crops to the visible area with crop_visible=true', async () => {
-    const png = { width: 5, height: 4, rgba: (x: number, y: number): [number, number, number, number] => [200, 10, 10, x >= 1 && x <= 2 && y === 2 ? 255 : 0] };
+    const png = {
+      width: 5,
+      height: 4,
+      rgba: (x: number, y: number): [number, number, number, number] => [200, 10, 10, x >= 1 && x <= 2 && y === 2 ? 255 : 0],
+    };
     const dto = await t.api.uploadOk({ png, query: { crop_visible: true } });
     expect(dto).toMatchObject({ width: 2, height: 1 });
   });
@@ -137,11 +196,17 @@ describe('upload POST /api/v1/images/upload', () => {
       f.append('resize_to', resize);
       return f;
     };
-    const ok = await t.api.request('POST', '/api/v1/images/upload', { form: form('{"width":20,"height":10}'), query: { image_category: 'general', is_intermediate: false } });
+    const ok = await t.api.request('POST', '/api/v1/images/upload', {
+      form: form('{"width":20,"height":10}'),
+      query: { image_category: 'general', is_intermediate: false },
+    });
     expect(ok.status).toBe(201);
     t.api.trackImage(ok.json.image_name);
     expect(ok.json).toMatchObject({ width: 20, height: 10 });
-    const bad = await t.api.request('POST', '/api/v1/images/upload', { form: form('[20,10]'), query: { image_category: 'general', is_intermediate: false } });
+    const bad = await t.api.request('POST', '/api/v1/images/upload', {
+      form: form('[20,10]'),
+      query: { image_category: 'general', is_intermediate: false },
+    });
     expectDetail(bad, 400, 'Invalid resize_to format or size');
   });
 });

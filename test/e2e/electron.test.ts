@@ -8,13 +8,19 @@ import { electronBinary } from '../support/electron-binary';
  */
 const binary = electronBinary();
 if (!binary) {
-  console.warn('SKIPPED: Electron end-to-end tests: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD or no access to its download host).');
+  console.warn(
+    'SKIPPED: Electron end-to-end tests: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD or no access to its download host).',
+  );
 }
 
 describe.skipIf(!binary)('the desktop app in Electron', () => {
   it('opens a hardened window that paints the gallery', async () => {
     const { _electron } = await import('playwright-core');
-    const app = await _electron.launch({ executablePath: binary!, args: ['.', '--no-sandbox'], env: Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)) });
+    const app = await _electron.launch({
+      executablePath: binary!,
+      args: ['.', '--no-sandbox'],
+      env: Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    });
     try {
       const page = await app.firstWindow();
       // Isolation and sandbox seen from the page: the bridge is there, Node and Electron are not.

@@ -76,7 +76,12 @@ export interface BoardInfo {
 /** The stand-in's boards with their visible image count, biggest first. */
 export function boardsBySize(server: StandIn): BoardInfo[] {
   return [...server.state.gallery.boards.values()]
-    .map((board) => ({ board_id: board.board_id, board_name: board.board_name, archived: board.archived, size: viewImages(server, { board: board.board_id }).length }))
+    .map((board) => ({
+      board_id: board.board_id,
+      board_name: board.board_name,
+      archived: board.archived,
+      size: viewImages(server, { board: board.board_id }).length,
+    }))
     .sort((a, b) => b.size - a.size || a.board_name.localeCompare(b.board_name));
 }
 

@@ -1,14 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  UI_TIMEOUT,
-  boardButton,
-  boardCounts,
-  expectGallery,
-  galleryCount,
-  resetUi,
-  sidebarBoards,
-  useE2e,
-} from './harness';
+import { UI_TIMEOUT, boardButton, boardCounts, expectGallery, galleryCount, resetUi, sidebarBoards, useE2e } from './harness';
 import { ASSETS, boardNamed, boardsBySize, countsText, plural, promptWords, viewImages, viewNames } from './expected';
 
 /**
@@ -31,7 +22,8 @@ describe('boards', () => {
 
     const boards = boardsBySize(server);
     const listed = boards.filter((board) => !board.archived);
-    for (const board of listed) expect(await boardCounts(page, board.board_name), board.board_name).toBe(countsText(server, board.board_id));
+    for (const board of listed)
+      expect(await boardCounts(page, board.board_name), board.board_name).toBe(countsText(server, board.board_id));
     // The archived board stays out of the list until asked for.
     const archived = boards.find((board) => board.archived)!;
     await expect.poll(() => boardButton(page, archived.board_name).count()).toBe(0);
@@ -56,7 +48,9 @@ describe('boards', () => {
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
-    const entry = sidebarBoards(page).getByRole('listitem').filter({ has: page.getByRole('button', { name: archived.board_name, exact: true }) });
+    const entry = sidebarBoards(page)
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('button', { name: archived.board_name, exact: true }) });
     await entry.getByText('Archived', { exact: true }).waitFor();
     await boardButton(page, archived.board_name).click();
     await expectGallery(page, viewNames(server, { board: archived.board_id }));
@@ -72,7 +66,13 @@ describe('boards', () => {
     const expected = visible.filter((board) => board.board_name.toLowerCase().includes('ar')).map((board) => board.board_name);
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(visible.length);
-    await expect.poll(() => sidebarBoards(page).getByRole('button', { name: /^Actions for board / }).count()).toBe(expected.length);
+    await expect
+      .poll(() =>
+        sidebarBoards(page)
+          .getByRole('button', { name: /^Actions for board / })
+          .count(),
+      )
+      .toBe(expected.length);
     for (const name of expected) await boardButton(page, name).waitFor();
     // All images and Uncategorized are not boards: they stay.
     await boardButton(page, 'All images').waitFor();
@@ -81,7 +81,13 @@ describe('boards', () => {
     await filter.fill('no board is called this');
     await sidebarBoards(page).getByText('No board matches “no board is called this”.').waitFor();
     await filter.fill('');
-    await expect.poll(() => sidebarBoards(page).getByRole('button', { name: /^Actions for board / }).count()).toBe(visible.length);
+    await expect
+      .poll(() =>
+        sidebarBoards(page)
+          .getByRole('button', { name: /^Actions for board / })
+          .count(),
+      )
+      .toBe(visible.length);
   });
 });
 
@@ -106,7 +112,8 @@ describe('filters', () => {
     expect(control.length).toBeGreaterThan(0);
     await expectGallery(page, control);
     // A single category is finer than the groups: none of them is checked.
-    for (const name of ['All', 'Images', 'Assets']) expect(await category.getByRole('radio', { name }).getAttribute('aria-checked')).toBe('false');
+    for (const name of ['All', 'Images', 'Assets'])
+      expect(await category.getByRole('radio', { name }).getAttribute('aria-checked')).toBe('false');
 
     await category.getByRole('radio', { name: 'All' }).click();
     await expectGallery(page, viewNames(server));
@@ -114,7 +121,9 @@ describe('filters', () => {
 
   it('shows starred images only or first, newest or oldest first, within a board', async () => {
     const { page, server } = e2e();
-    const board = boardsBySize(server).find((candidate) => !candidate.archived && viewImages(server, { board: candidate.board_id }).some((image) => image.starred))!;
+    const board = boardsBySize(server).find(
+      (candidate) => !candidate.archived && viewImages(server, { board: candidate.board_id }).some((image) => image.starred),
+    )!;
     await boardButton(page, board.board_name).click();
     await expectGallery(page, viewNames(server, { board: board.board_id }));
 
@@ -147,7 +156,9 @@ describe('filters', () => {
 
   it('says so, and offers a way out, when a filter leaves nothing', async () => {
     const { page, server } = e2e();
-    const board = boardsBySize(server).find((candidate) => !candidate.archived && !viewImages(server, { board: candidate.board_id }).some((image) => image.starred))!;
+    const board = boardsBySize(server).find(
+      (candidate) => !candidate.archived && !viewImages(server, { board: candidate.board_id }).some((image) => image.starred),
+    )!;
     expect(board, 'a board without starred images').toBeDefined();
     await boardButton(page, board.board_name).click();
     await page.getByRole('button', { name: 'Starred only' }).click();
@@ -192,7 +203,9 @@ describe('search', () => {
     const { page, server } = e2e();
     const board = boardsBySize(server).filter((candidate) => !candidate.archived)[0]!;
     const word = promptWords(server, 'all').find(
-      (candidate) => viewImages(server, { board: board.board_id, search: candidate }).length === 0 && viewImages(server, { search: candidate }).length > 0,
+      (candidate) =>
+        viewImages(server, { board: board.board_id, search: candidate }).length === 0 &&
+        viewImages(server, { search: candidate }).length > 0,
     );
     expect(word, 'a prompt word missing from the board').toBeDefined();
     await boardButton(page, board.board_name).click();
@@ -279,7 +292,10 @@ describe('board management', () => {
     const dialog = page.getByRole('dialog', { name: `Delete board ${board.board_name}` });
     await dialog.getByRole('button', { name: `Delete board and ${plural(images.length, 'image')}` }).click();
 
-    await page.getByRole('status').filter({ hasText: `Deleted “${board.board_name}” and ${plural(images.length, 'image')}.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Deleted “${board.board_name}” and ${plural(images.length, 'image')}.` })
+      .waitFor();
     await expect.poll(() => server.state.gallery.getBoard(board.board_id)).toBeUndefined();
     await expect.poll(() => images.filter((name) => server.state.gallery.getImage(name)).length).toBe(0);
     expect(viewImages(server).length).toBe(total - images.length);

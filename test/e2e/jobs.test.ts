@@ -11,7 +11,14 @@ import { plural, viewNames } from './expected';
  */
 const e2e = useE2e({ server: { images: 120, seed: 5, queueItems: 60, paused: true, progressSteps: 20, jobStepMs: 200 } });
 
-const LABELS = { pending: 'Pending', waiting: 'Pending', in_progress: 'Running', completed: 'Completed', failed: 'Failed', canceled: 'Cancelled' } as const;
+const LABELS = {
+  pending: 'Pending',
+  waiting: 'Pending',
+  in_progress: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  canceled: 'Cancelled',
+} as const;
 type Label = (typeof LABELS)[keyof typeof LABELS];
 
 function serverJobs(e: ReturnType<typeof e2e>): QueueItemRecord[] {
@@ -28,7 +35,9 @@ const statusFilter = (page: Page) => page.getByRole('group', { name: 'Status fil
 
 /** The rows shown: id and status badge, top to bottom. */
 async function shownJobs(page: Page): Promise<{ id: number; status: string }[]> {
-  const texts = await jobList(page).getByRole('button', { name: /^Job \d+$/ }).allTextContents();
+  const texts = await jobList(page)
+    .getByRole('button', { name: /^Job \d+$/ })
+    .allTextContents();
   return texts.map((text) => {
     const match = /^#(\d+)(Pending|Running|Completed|Failed|Cancelled)/.exec(text);
     return { id: Number(match?.[1] ?? NaN), status: match?.[2] ?? text };
@@ -42,7 +51,12 @@ async function detailStatus(detail: Locator): Promise<string> {
 }
 
 async function jobsCount(page: Page): Promise<string> {
-  return (await page.getByRole('main', { name: 'Job history' }).getByText(/^(\d+ jobs?|Loading…)$/).textContent()) ?? '';
+  return (
+    (await page
+      .getByRole('main', { name: 'Job history' })
+      .getByText(/^(\d+ jobs?|Loading…)$/)
+      .textContent()) ?? ''
+  );
 }
 
 async function openJobHistory(page: Page): Promise<void> {
@@ -111,11 +125,19 @@ describe('job history', () => {
     const { page, server } = e;
     await openJobHistory(page);
     // An image node naming an image that does not exist fails on the server ("Image record not found").
-    const { item_ids: [id] } = await serverApi<{ item_ids: number[] }>(server, 'POST', '/api/v1/queue/default/enqueue_batch', {
+    const {
+      item_ids: [id],
+    } = await serverApi<{ item_ids: number[] }>(server, 'POST', '/api/v1/queue/default/enqueue_batch', {
       prepend: true,
       batch: {
         runs: 1,
-        graph: { id: 'e2e-fail', nodes: { load: { id: 'load', type: 'image', image: { image_name: 'no-such-image.png' }, is_intermediate: false, use_cache: false } }, edges: [] },
+        graph: {
+          id: 'e2e-fail',
+          nodes: {
+            load: { id: 'load', type: 'image', image: { image_name: 'no-such-image.png' }, is_intermediate: false, use_cache: false },
+          },
+          edges: [],
+        },
       },
     });
     await expect.poll(async () => (await shownJobs(page))[0]).toEqual({ id, status: 'Pending' });
@@ -125,7 +147,10 @@ describe('job history', () => {
     try {
       await expect.poll(() => server.state.queue.store.get(id!)?.status, { timeout: 30_000 }).toBe('failed');
       await expect.poll(() => detailStatus(detail)).toBe('Failed');
-      await detail.getByRole('note', { name: 'Error' }).getByText('ImageRecordNotFoundException: Image record not found', { exact: true }).waitFor();
+      await detail
+        .getByRole('note', { name: 'Error' })
+        .getByText('ImageRecordNotFoundException: Image record not found', { exact: true })
+        .waitFor();
       await jobRow(page, id!).getByText('ImageRecordNotFoundException: Image record not found', { exact: true }).waitFor();
     } finally {
       await serverApi(server, 'PUT', '/api/v1/queue/default/processor/pause');
@@ -142,11 +167,17 @@ describe('job history', () => {
     await jobRow(page, id).click();
     await expect.poll(() => detailStatus(jobDetail(page, id))).toBe('Pending');
 
-    await jobList(page).getByRole('button', { name: `Cancel job ${id}` }).click();
+    await jobList(page)
+      .getByRole('button', { name: `Cancel job ${id}` })
+      .click();
     await expect.poll(() => server.state.queue.store.get(id)?.status).toBe('canceled');
     await expect.poll(async () => (await shownJobs(page))[0]).toEqual({ id, status: 'Cancelled' });
     await expect.poll(() => detailStatus(jobDetail(page, id))).toBe('Cancelled');
-    expect(await jobList(page).getByRole('button', { name: `Cancel job ${id}` }).count()).toBe(0);
+    expect(
+      await jobList(page)
+        .getByRole('button', { name: `Cancel job ${id}` })
+        .count(),
+    ).toBe(0);
   });
 
   it('follows a job live: pending, running with a progress bar, completed with its image, which the gallery shows', async () => {
@@ -158,7 +189,15 @@ describe('job history', () => {
       width: 160,
       height: 96,
       color: { r: 20, g: 160, b: 150, a: 255 },
-      metadata: { positive_prompt: prompt, negative_prompt: '', seed: 4242, steps: 12, cfg_scale: 6, scheduler: 'euler', generation_mode: 'txt2img' },
+      metadata: {
+        positive_prompt: prompt,
+        negative_prompt: '',
+        seed: 4242,
+        steps: 12,
+        cfg_scale: 6,
+        scheduler: 'euler',
+        generation_mode: 'txt2img',
+      },
     });
     await expect.poll(async () => (await shownJobs(page))[0]).toEqual({ id, status: 'Pending' });
     await jobRow(page, id).click();
@@ -174,7 +213,9 @@ describe('job history', () => {
     await expect.poll(valueNow).toBeGreaterThan(0);
     const early = await valueNow();
     await expect.poll(valueNow).toBeGreaterThan(early);
-    await jobRow(page, id).getByRole('progressbar', { name: `Progress of job ${id}` }).waitFor();
+    await jobRow(page, id)
+      .getByRole('progressbar', { name: `Progress of job ${id}` })
+      .waitFor();
     await page.getByRole('navigation', { name: 'Views' }).getByLabel('1 running').waitFor();
     // The Running filter shows it alone (it runs for about four seconds).
     const running = statusFilter(page).getByRole('button', { name: 'Running', exact: true });
@@ -189,9 +230,15 @@ describe('job history', () => {
     const output = [...server.state.gallery.images.values()].find((image) => image.session_id === item.session_id);
     expect(output, 'the image the job made').toBeDefined();
     expect(output!.width).toBe(160);
-    await detail.getByRole('list', { name: 'Output images' }).getByRole('button', { name: `Open ${output!.image_name}` }).waitFor();
+    await detail
+      .getByRole('list', { name: 'Output images' })
+      .getByRole('button', { name: `Open ${output!.image_name}` })
+      .waitFor();
     await detail.getByRole('heading', { name: '1 image' }).waitFor();
-    await page.getByRole('navigation', { name: 'Views' }).getByLabel(/running$/).waitFor({ state: 'detached' });
+    await page
+      .getByRole('navigation', { name: 'Views' })
+      .getByLabel(/running$/)
+      .waitFor({ state: 'detached' });
 
     // The gallery has it at the top, without a reload.
     await boardButton(page, 'All images').click();

@@ -85,12 +85,20 @@ it('writes the gallery, viewer and job history screenshots', async () => {
     metadata: { positive_prompt: 'a lighthouse on a rocky coast, watercolor', seed: 1234, steps: 30, cfg_scale: 7, scheduler: 'euler' },
   });
   const bar = page.getByRole('list', { name: 'Jobs' }).getByRole('progressbar', { name: `Progress of job ${running}` });
-  await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null)) ?? 0)).toBeGreaterThanOrEqual(20);
+  await expect
+    .poll(async () => Number((await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null)) ?? 0))
+    .toBeGreaterThanOrEqual(20);
   const completed = [...server.state.queue.store.items.values()]
     .filter((job) => job.status === 'completed' && images.some((image) => image.session_id === job.session_id))
     .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0]!;
-  await page.getByRole('list', { name: 'Jobs' }).getByRole('button', { name: `Job ${completed.item_id}`, exact: true }).click();
-  await page.getByRole('region', { name: `Job ${completed.item_id} details` }).getByRole('list', { name: 'Output images' }).waitFor();
+  await page
+    .getByRole('list', { name: 'Jobs' })
+    .getByRole('button', { name: `Job ${completed.item_id}`, exact: true })
+    .click();
+  await page
+    .getByRole('region', { name: `Job ${completed.item_id} details` })
+    .getByRole('list', { name: 'Output images' })
+    .waitFor();
   await settled(page);
   await shoot(page, 'job-history.png', small);
 

@@ -38,14 +38,24 @@ describe('stars', () => {
     const { page } = e;
     const names = viewNames(e.server);
     await expectGallery(page, names);
-    const name = viewImages(e.server).slice(0, 10).find((image) => !image.starred)!.image_name;
+    const name = viewImages(e.server)
+      .slice(0, 10)
+      .find((image) => !image.starred)!.image_name;
 
-    await cell(page, name).getByRole('button', { name: `Star ${name}` }).click();
-    await cell(page, name).getByRole('button', { name: `Unstar ${name}`, pressed: true }).waitFor();
+    await cell(page, name)
+      .getByRole('button', { name: `Star ${name}` })
+      .click();
+    await cell(page, name)
+      .getByRole('button', { name: `Unstar ${name}`, pressed: true })
+      .waitFor();
     await expect.poll(() => starredOnServer(e, [name])).toEqual([true]);
 
-    await cell(page, name).getByRole('button', { name: `Unstar ${name}` }).click();
-    await cell(page, name).getByRole('button', { name: `Star ${name}`, pressed: false }).waitFor();
+    await cell(page, name)
+      .getByRole('button', { name: `Unstar ${name}` })
+      .click();
+    await cell(page, name)
+      .getByRole('button', { name: `Star ${name}`, pressed: false })
+      .waitFor();
     await expect.poll(() => starredOnServer(e, [name])).toEqual([false]);
   });
 
@@ -54,16 +64,22 @@ describe('stars', () => {
     const { page } = e;
     const names = viewNames(e.server);
     await expectGallery(page, names);
-    const name = viewImages(e.server).slice(0, 10).find((image) => !image.starred)!.image_name;
+    const name = viewImages(e.server)
+      .slice(0, 10)
+      .find((image) => !image.starred)!.image_name;
 
     await cell(page, name).click();
     await galleryGrid(page).press('.');
     await expect.poll(() => starredOnServer(e, [name])).toEqual([true]);
-    await cell(page, name).getByRole('button', { name: `Unstar ${name}`, pressed: true }).waitFor();
+    await cell(page, name)
+      .getByRole('button', { name: `Unstar ${name}`, pressed: true })
+      .waitFor();
 
     await galleryGrid(page).press('.');
     await expect.poll(() => starredOnServer(e, [name])).toEqual([false]);
-    await cell(page, name).getByRole('button', { name: `Star ${name}`, pressed: false }).waitFor();
+    await cell(page, name)
+      .getByRole('button', { name: `Star ${name}`, pressed: false })
+      .waitFor();
   });
 });
 
@@ -86,15 +102,23 @@ describe('bulk actions', () => {
 
     await selectionBar(page).getByRole('button', { name: 'Star', exact: true }).click();
     await expect.poll(() => starredOnServer(e, chosen)).toEqual([true, true, true, true]);
-    for (const name of chosen) await cell(page, name).getByRole('button', { name: `Unstar ${name}` }).waitFor();
+    for (const name of chosen)
+      await cell(page, name)
+        .getByRole('button', { name: `Unstar ${name}` })
+        .waitFor();
 
     await selectionBar(page).getByRole('button', { name: 'Unstar', exact: true }).click();
     await expect.poll(() => starredOnServer(e, chosen)).toEqual([false, false, false, false]);
 
-    const target = boardsBySize(server).filter((board) => !board.archived).at(-1)!;
+    const target = boardsBySize(server)
+      .filter((board) => !board.archived)
+      .at(-1)!;
     await selectionBar(page).getByRole('button', { name: 'Move to board' }).click();
     await page.getByRole('menu', { name: 'Move to board' }).getByRole('menuitem', { name: target.board_name, exact: true }).click();
-    await page.getByRole('status').filter({ hasText: `Moved 4 images to “${target.board_name}”.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Moved 4 images to “${target.board_name}”.` })
+      .waitFor();
     await expect.poll(() => chosen.map((name) => server.state.gallery.getImage(name)?.board_id)).toEqual(chosen.map(() => target.board_id));
     await selectionBar(page).waitFor({ state: 'detached' });
     await expect.poll(() => boardCounts(page, target.board_name)).toBe(countsText(server, target.board_id));
@@ -112,7 +136,9 @@ describe('bulk actions', () => {
 
     await galleryGrid(page).focus();
     await galleryGrid(page).press('Control+a');
-    await selectionBar(page).getByText(`${plural(names.length, 'image')} selected`).waitFor();
+    await selectionBar(page)
+      .getByText(`${plural(names.length, 'image')} selected`)
+      .waitFor();
     await selectionBar(page).getByRole('button', { name: 'Star', exact: true }).click();
     await expect.poll(() => starredOnServer(e, names)).toEqual(names.map(() => true));
 
@@ -140,7 +166,10 @@ describe('bulk actions', () => {
     await expect.poll(() => selectedNames(page)).toEqual(moved);
     await cell(page, names[2]!).dragTo(boardButton(page, target.board_name));
 
-    await page.getByRole('status').filter({ hasText: `Moved 3 images to “${target.board_name}”.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Moved 3 images to “${target.board_name}”.` })
+      .waitFor();
     await expect.poll(() => moved.map((name) => server.state.gallery.getImage(name)?.board_id)).toEqual(moved.map(() => target.board_id));
     expect(viewImages(server, { board: target.board_id }).length).toBe(before + 3);
     // They leave Uncategorized at once, and the board's count follows.

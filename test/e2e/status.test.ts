@@ -11,7 +11,11 @@ beforeEach(async () => {
   await resetUi(e2e().page);
 });
 
-const offlineBanner = (page: Page) => page.getByRole('main').getByRole('status').filter({ hasText: /^Offline/ });
+const offlineBanner = (page: Page) =>
+  page
+    .getByRole('main')
+    .getByRole('status')
+    .filter({ hasText: /^Offline/ });
 const settingsDialog = (page: Page) => page.getByRole('dialog', { name: 'Settings' });
 
 describe('status bar', () => {
@@ -31,13 +35,19 @@ describe('status bar', () => {
     const { page, server } = e2e();
     const names = viewNames(server);
     await expectGallery(page, names);
-    const image = viewImages(server).slice(0, 5).find((candidate) => !candidate.starred)!;
+    const image = viewImages(server)
+      .slice(0, 5)
+      .find((candidate) => !candidate.starred)!;
     server.state.gallery.setStarred([image.image_name], true);
     await statusBar(page).getByRole('button', { name: 'Sync now' }).click();
-    await cell(page, image.image_name).getByRole('button', { name: `Unstar ${image.image_name}`, pressed: true }).waitFor();
+    await cell(page, image.image_name)
+      .getByRole('button', { name: `Unstar ${image.image_name}`, pressed: true })
+      .waitFor();
     server.state.gallery.setStarred([image.image_name], false);
     await statusBar(page).getByRole('button', { name: 'Sync now' }).click();
-    await cell(page, image.image_name).getByRole('button', { name: `Star ${image.image_name}`, pressed: false }).waitFor();
+    await cell(page, image.image_name)
+      .getByRole('button', { name: `Star ${image.image_name}`, pressed: false })
+      .waitFor();
   });
 });
 
@@ -102,7 +112,12 @@ describe('switching servers', () => {
       await expectGallery(page, names);
     } finally {
       // Whatever happened, the next tests talk to the stand-in.
-      const envelope = await dispatch(host.services.handlers, 'settings.update', { server_url: server.url }, { describeError: host.services.describeError });
+      const envelope = await dispatch(
+        host.services.handlers,
+        'settings.update',
+        { server_url: server.url },
+        { describeError: host.services.describeError },
+      );
       expect(envelope.ok).toBe(true);
     }
   });
@@ -140,9 +155,15 @@ describe('offline', () => {
       await expectGallery(page, boardNames);
 
       // Star: shown at once, queued for the server.
-      const image = viewImages(server, { board: board.board_id }).slice(0, 5).find((candidate) => !candidate.starred)!;
-      await cell(page, image.image_name).getByRole('button', { name: `Star ${image.image_name}` }).click();
-      await cell(page, image.image_name).getByRole('button', { name: `Unstar ${image.image_name}`, pressed: true }).waitFor();
+      const image = viewImages(server, { board: board.board_id })
+        .slice(0, 5)
+        .find((candidate) => !candidate.starred)!;
+      await cell(page, image.image_name)
+        .getByRole('button', { name: `Star ${image.image_name}` })
+        .click();
+      await cell(page, image.image_name)
+        .getByRole('button', { name: `Unstar ${image.image_name}`, pressed: true })
+        .waitFor();
       await statusBar(page).getByText('1 action queued').waitFor();
       await offlineBanner(page).getByText('1 action will be sent when the server is back', { exact: false }).waitFor();
       expect(server.state.gallery.getImage(image.image_name)?.starred).toBe(false);
@@ -151,8 +172,12 @@ describe('offline', () => {
       await expect.poll(() => server.state.gallery.getImage(image.image_name)?.starred, { timeout: 20_000 }).toBe(true);
       await offlineBanner(page).waitFor({ state: 'detached', timeout: 20_000 });
       await statusBar(page).getByText('Online', { exact: true }).waitFor();
-      await statusBar(page).getByText(/action(s)? queued$/).waitFor({ state: 'detached' });
-      await cell(page, image.image_name).getByRole('button', { name: `Unstar ${image.image_name}`, pressed: true }).waitFor();
+      await statusBar(page)
+        .getByText(/action(s)? queued$/)
+        .waitFor({ state: 'detached' });
+      await cell(page, image.image_name)
+        .getByRole('button', { name: `Unstar ${image.image_name}`, pressed: true })
+        .waitFor();
     } finally {
       await server.comeBack();
     }

@@ -55,7 +55,9 @@ describe('drag-and-drop uploads', () => {
       const accepted = await dropFiles(galleryGrid(page), [png, jpeg, webp, pdfAsPng]);
       expect(accepted, 'the window accepts a file drag').toBe(true);
       await uploadsPanel(page).waitFor();
-      await uploadsPanel(page).getByRole('progressbar', { name: `Upload of ${png.name}` }).waitFor();
+      await uploadsPanel(page)
+        .getByRole('progressbar', { name: `Upload of ${png.name}` })
+        .waitFor();
       await uploadRow(page, pdfAsPng.name)
         .getByText('It looks like a PDF document, not an image. Only PNG, JPEG and WebP images can be uploaded.')
         .waitFor();
@@ -87,11 +89,16 @@ describe('drag-and-drop uploads', () => {
   it('uploads files dropped on a board in the sidebar into that board', async () => {
     const e = e2e();
     const { page, server } = e;
-    const board = boardsBySize(server).filter((candidate) => !candidate.archived).at(-1)!;
+    const board = boardsBySize(server)
+      .filter((candidate) => !candidate.archived)
+      .at(-1)!;
     await expectGallery(page, viewNames(server));
     const before = imageNames(e);
 
-    const accepted = await dropFiles(boardButton(page, board.board_name), [{ ...png, name: 'to-board.png' }, { ...webp, name: 'to-board.webp' }]);
+    const accepted = await dropFiles(boardButton(page, board.board_name), [
+      { ...png, name: 'to-board.png' },
+      { ...webp, name: 'to-board.webp' },
+    ]);
     expect(accepted, 'the board accepts a file drag').toBe(true);
     for (const name of ['to-board.png', 'to-board.webp']) await uploadRow(page, name).getByText('Uploaded', { exact: true }).waitFor();
 

@@ -26,7 +26,10 @@ function metadataOf(image: ImageRecord): Metadata {
   return JSON.parse(image.metadata) as Metadata;
 }
 
-const zoomLevel = (page: Page) => viewer(page).getByRole('toolbar', { name: 'Zoom' }).getByText(/^\d+%$/);
+const zoomLevel = (page: Page) =>
+  viewer(page)
+    .getByRole('toolbar', { name: 'Zoom' })
+    .getByText(/^\d+%$/);
 
 async function zoomPercent(page: Page): Promise<number> {
   return Number((await zoomLevel(page).textContent())!.replace('%', ''));
@@ -108,7 +111,11 @@ describe('the viewer', () => {
     const index = images.findIndex((image, at) => at > 3 && image.metadata !== null && metadataOf(image).negative_prompt !== '');
     const image = images[index]!;
     const metadata = metadataOf(image);
-    await openViewer(page, images.map((candidate) => candidate.image_name), index);
+    await openViewer(
+      page,
+      images.map((candidate) => candidate.image_name),
+      index,
+    );
 
     const panel = viewer(page).getByRole('complementary', { name: 'Image details' });
     await panel.getByRole('region', { name: 'Prompt', exact: true }).getByText(metadata.positive_prompt, { exact: true }).waitFor();
@@ -138,7 +145,11 @@ describe('the viewer', () => {
     const images = viewImages(server);
     const index = images.findIndex((image) => image.metadata !== null);
     const prompt = metadataOf(images[index]!).positive_prompt;
-    await openViewer(page, images.map((image) => image.image_name), index);
+    await openViewer(
+      page,
+      images.map((image) => image.image_name),
+      index,
+    );
     await viewer(page).getByRole('button', { name: 'Copy prompt' }).click();
     await page.getByRole('status').filter({ hasText: 'Prompt copied to the clipboard.' }).waitFor();
     const clipboard = await page.evaluate(() =>
@@ -152,7 +163,11 @@ describe('the viewer', () => {
     const images = viewImages(server);
     const index = images.findIndex((image) => !image.starred);
     const name = images[index]!.image_name;
-    await openViewer(page, images.map((image) => image.image_name), index);
+    await openViewer(
+      page,
+      images.map((image) => image.image_name),
+      index,
+    );
 
     await viewer(page).getByRole('button', { name: 'Star', exact: true }).click();
     await viewer(page).getByRole('button', { name: 'Unstar', pressed: true }).waitFor();
@@ -164,7 +179,9 @@ describe('the viewer', () => {
 
     await page.keyboard.press('Escape');
     await viewer(page).waitFor({ state: 'detached' });
-    await cell(page, name).getByRole('button', { name: `Star ${name}`, pressed: false }).waitFor();
+    await cell(page, name)
+      .getByRole('button', { name: `Star ${name}`, pressed: false })
+      .waitFor();
   });
 
   it('opens the job that made the image, with the image among its outputs', async () => {
@@ -175,17 +192,36 @@ describe('the viewer', () => {
     expect(index).toBeGreaterThanOrEqual(0);
     const image = images[index]!;
     const job = jobs.find((candidate) => candidate.session_id === image.session_id)!;
-    await openViewer(page, images.map((candidate) => candidate.image_name), index);
+    await openViewer(
+      page,
+      images.map((candidate) => candidate.image_name),
+      index,
+    );
 
     await viewer(page).getByRole('button', { name: 'Open the job that made it' }).click();
     await viewer(page).waitFor({ state: 'detached' });
     await page.getByRole('main', { name: 'Job history' }).waitFor();
     const detail = page.getByRole('region', { name: `Job ${job.item_id} details` });
     // The detail's header: its title and status badge.
-    await expect.poll(() => detail.getByRole('heading', { name: `Job #${job.item_id}` }).locator('..').textContent()).toBe(`Job #${job.item_id}Completed`);
-    await detail.getByRole('list', { name: 'Output images' }).getByRole('button', { name: `Open ${image.image_name}` }).waitFor();
+    await expect
+      .poll(() =>
+        detail
+          .getByRole('heading', { name: `Job #${job.item_id}` })
+          .locator('..')
+          .textContent(),
+      )
+      .toBe(`Job #${job.item_id}Completed`);
+    await detail
+      .getByRole('list', { name: 'Output images' })
+      .getByRole('button', { name: `Open ${image.image_name}` })
+      .waitFor();
     // Its row in the list is the current one.
-    expect(await page.getByRole('list', { name: 'Jobs' }).getByRole('button', { name: `Job ${job.item_id}`, exact: true }).getAttribute('aria-current')).toBe('true');
+    expect(
+      await page
+        .getByRole('list', { name: 'Jobs' })
+        .getByRole('button', { name: `Job ${job.item_id}`, exact: true })
+        .getAttribute('aria-current'),
+    ).toBe('true');
 
     // The output opens in the viewer again, from the job.
     await detail.getByRole('button', { name: `Open ${image.image_name}` }).click();

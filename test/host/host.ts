@@ -106,11 +106,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;
     }
-    const headers = { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': hostCsp(origin) };
+    const headers = {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': hostCsp(origin),
+    };
     if (file.endsWith('index.html')) {
       const html = await readFile(file, 'utf8');
       // frame-ancestors only works as a header; Chromium complains about it in a meta tag.
-      const metaCsp = hostCsp(origin).replace(/; frame-ancestors [^;]*/, "");
+      const metaCsp = hostCsp(origin).replace(/; frame-ancestors [^;]*/, '');
       const withCsp = html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*/, `$1${metaCsp}`);
       response.writeHead(200, headers).end(withCsp);
       return;

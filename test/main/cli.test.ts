@@ -47,10 +47,24 @@ describe('npm run cli', () => {
   it('lists images from the cache alone, with the server down', async () => {
     await server.goDown();
     try {
-      const result = await cli('images', '--server', server.url, '--data', dataDir, '--starred', '--category', 'general', '--limit', '1000', '--json');
+      const result = await cli(
+        'images',
+        '--server',
+        server.url,
+        '--data',
+        dataDir,
+        '--starred',
+        '--category',
+        'general',
+        '--limit',
+        '1000',
+        '--json',
+      );
       expect(result.code).toBe(0);
       const images = JSON.parse(result.stdout) as { image_name: string; starred: boolean; image_category: string }[];
-      const expected = server.state.gallery.queryImages({ is_intermediate: false, categories: ['general'] }).images.filter((image) => image.starred);
+      const expected = server.state.gallery
+        .queryImages({ is_intermediate: false, categories: ['general'] })
+        .images.filter((image) => image.starred);
       expect(images.map((image) => image.image_name).sort()).toEqual(expected.map((image) => image.image_name).sort());
       expect(images.every((image) => image.starred && image.image_category === 'general')).toBe(true);
     } finally {
@@ -69,7 +83,9 @@ describe('npm run cli', () => {
   it('uploads files, reporting each, and fails when one is refused', async () => {
     const good = join(dataDir, 'good.png');
     const bad = join(dataDir, 'report.png');
-    await sharp({ create: { width: 32, height: 24, channels: 3, background: '#336699' } }).png().toFile(good);
+    await sharp({ create: { width: 32, height: 24, channels: 3, background: '#336699' } })
+      .png()
+      .toFile(good);
     writeFileSync(bad, '%PDF-1.7\n1 0 obj << >> endobj\n');
     const result = await cli('upload', good, bad, '--server', server.url, '--data', dataDir, '--json');
     expect(result.code).toBe(1);

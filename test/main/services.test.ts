@@ -40,7 +40,14 @@ async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
 
 /** Enqueues one model-free `blank_image` job, as the real server runs it; answers its item id. */
 async function enqueueBlank(options: { useCache: boolean; size: number }): Promise<number> {
-  const node = { id: 'blank', type: 'blank_image', width: options.size, height: options.size, is_intermediate: false, use_cache: options.useCache };
+  const node = {
+    id: 'blank',
+    type: 'blank_image',
+    width: options.size,
+    height: options.size,
+    is_intermediate: false,
+    use_cache: options.useCache,
+  };
   const response = await fetch(`${server.url}/api/v1/queue/default/enqueue_batch`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -102,8 +109,12 @@ describe('services behind the IPC contract', () => {
       .images.find((candidate) => cache.imageDetails(candidate.image_name)?.metadata_loaded === false)!;
     expect(image).toBeDefined();
     server.faults.clear();
-    const metadata = (await (await fetch(`${server.url}/api/v1/images/i/${image.image_name}/metadata`)).json()) as { positive_prompt: string };
-    const details = await call<{ metadata_loaded: boolean; positive_prompt: string | null }>('images.details', { image_name: image.image_name });
+    const metadata = (await (await fetch(`${server.url}/api/v1/images/i/${image.image_name}/metadata`)).json()) as {
+      positive_prompt: string;
+    };
+    const details = await call<{ metadata_loaded: boolean; positive_prompt: string | null }>('images.details', {
+      image_name: image.image_name,
+    });
     expect(details).toMatchObject({ metadata_loaded: true, positive_prompt: metadata.positive_prompt });
   });
 
@@ -134,7 +145,12 @@ describe('services behind the IPC contract', () => {
   it('queues actions while the server is down, shows them, and replays them in order when it is back', async () => {
     const [first, second] = server.state.gallery.queryImages({ is_intermediate: false, board_id: 'none' }).images;
     await server.goDown();
-    await until('offline', () => services.session().probe().then((online) => !online));
+    await until('offline', () =>
+      services
+        .session()
+        .probe()
+        .then((online) => !online),
+    );
     expect(services.session().status().connection).toBe('offline');
     expect(services.session().status().offline_since).toBeInstanceOf(Date);
 
@@ -162,7 +178,12 @@ describe('services behind the IPC contract', () => {
   it('keeps queued actions across a restart', async () => {
     const image = server.state.gallery.queryImages({ is_intermediate: false, starred_first: false }).images.find((r) => !r.starred)!;
     await server.goDown();
-    await until('offline', () => services.session().probe().then((online) => !online));
+    await until('offline', () =>
+      services
+        .session()
+        .probe()
+        .then((online) => !online),
+    );
     await call('images.star', { image_names: [image.image_name], starred: true });
     await services.stop();
 
@@ -175,7 +196,12 @@ describe('services behind the IPC contract', () => {
     const board = await call<{ board_id: string }>('boards.create', { name: 'Doomed' });
     const image = server.state.gallery.queryImages({ is_intermediate: false, board_id: 'none' }).images[0]!;
     await server.goDown();
-    await until('offline', () => services.session().probe().then((online) => !online));
+    await until('offline', () =>
+      services
+        .session()
+        .probe()
+        .then((online) => !online),
+    );
     await call('images.move', { image_names: [image.image_name], board: board.board_id });
     // Behind the app's back, someone deletes the board the images were moved to.
     server.state.gallery.deleteBoard(board.board_id, false);
@@ -206,7 +232,9 @@ describe('services behind the IPC contract', () => {
       offset: 0,
       limit: 10,
     });
-    expect(assets.total).toBe(server.state.gallery.queryImages({ is_intermediate: false, categories: ['user', 'control', 'mask', 'other'] }).images.length);
+    expect(assets.total).toBe(
+      server.state.gallery.queryImages({ is_intermediate: false, categories: ['user', 'control', 'mask', 'other'] }).images.length,
+    );
     const byName = await call<{ items: { image_name: string }[] }>('images.page', {
       query: { ...ALL, search: someWord.image_name.slice(0, 8) },
       offset: 0,
@@ -221,10 +249,17 @@ describe('services behind the IPC contract', () => {
     const before = (await call<{ total: number }>('images.page', { query: ALL, offset: 0, limit: 1 })).total;
     const itemId = await enqueueBlank({ useCache: false, size: 64 });
     await until('the job to complete in the cache', () => services.session().cache.job(itemId)?.status === 'completed');
-    expect(events.some((event) => event.name === 'job.progress' && (event.payload as { job_id: string }).job_id === String(itemId))).toBe(true);
-    const outputs = await until('the output image', () => call<unknown[]>('jobs.outputs', { job_id: String(itemId) }).then((o) => o.length > 0 && o));
+    expect(events.some((event) => event.name === 'job.progress' && (event.payload as { job_id: string }).job_id === String(itemId))).toBe(
+      true,
+    );
+    const outputs = await until('the output image', () =>
+      call<unknown[]>('jobs.outputs', { job_id: String(itemId) }).then((o) => o.length > 0 && o),
+    );
     expect(outputs).toHaveLength(1);
-    await until('the gallery total to grow', async () => (await call<{ total: number }>('images.page', { query: ALL, offset: 0, limit: 1 })).total === before + 1);
+    await until(
+      'the gallery total to grow',
+      async () => (await call<{ total: number }>('images.page', { query: ALL, offset: 0, limit: 1 })).total === before + 1,
+    );
   });
 
   it('lists the output of a job whose node reused an earlier identical run (use_cache)', async () => {
@@ -252,13 +287,23 @@ describe('services behind the IPC contract', () => {
       const result = await services.media.get('thumbnails', bad);
       expect(result.ok, bad).toBe(false);
     }
-    for (const url of ['ivk-media://thumbnails/..%2Fcache.sqlite', 'ivk-media://elsewhere/a.png', 'ivk-media://thumbnails/a/b', 'file:///etc/passwd']) {
+    for (const url of [
+      'ivk-media://thumbnails/..%2Fcache.sqlite',
+      'ivk-media://elsewhere/a.png',
+      'ivk-media://thumbnails/a/b',
+      'file:///etc/passwd',
+    ]) {
       expect((await services.media.fromUrl(url)).ok, url).toBe(false);
     }
   });
 
   it('refuses bad IPC input before it touches anything', async () => {
-    const envelope = await dispatch(services.handlers, 'images.page', { query: { ...ALL, board: '' }, offset: -1, limit: 10 }, { describeError: services.describeError });
+    const envelope = await dispatch(
+      services.handlers,
+      'images.page',
+      { query: { ...ALL, board: '' }, offset: -1, limit: 10 },
+      { describeError: services.describeError },
+    );
     expect(envelope.ok).toBe(false);
     expect(!envelope.ok && envelope.error.code).toBe('invalid_input');
   });

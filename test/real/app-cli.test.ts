@@ -17,7 +17,11 @@ const repo = new URL('../..', import.meta.url).pathname;
 /** `npm run cli -- ARGS`, as a person would type it (`--silent` keeps npm's banner off stdout). */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: repo, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run('npm', ['run', '--silent', 'cli', '--', ...args], {
+      cwd: repo,
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -26,7 +30,9 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 const facts = (images: { image_name: string; board_id: string | null; image_category: string; starred: boolean }[]) =>
-  images.map(({ image_name, board_id, image_category, starred }) => ({ image_name, board_id, image_category, starred })).sort((a, b) => a.image_name.localeCompare(b.image_name));
+  images
+    .map(({ image_name, board_id, image_category, starred }) => ({ image_name, board_id, image_category, starred }))
+    .sort((a, b) => a.image_name.localeCompare(b.image_name));
 
 let api: Api;
 let dataDir: string;
@@ -72,14 +78,23 @@ describe.skipIf(!onRealServer)('npm run cli against the real InvokeAI 6.14.2', (
     expect(boardsWithImages(images)).toEqual(boardsWithImages(server.images));
 
     // Filters read the same cache: one board, starred only, one category.
-    const board1 = JSON.parse((await cli('images', '--server', REAL_URL, '--data', dataDir, '--board', board.board_id, '--json')).stdout) as ImageFacts[];
+    const board1 = JSON.parse(
+      (await cli('images', '--server', REAL_URL, '--data', dataDir, '--board', board.board_id, '--json')).stdout,
+    ) as ImageFacts[];
     expect(board1.map((image) => image.image_name)).toEqual([onBoard]);
-    const starred = JSON.parse((await cli('images', '--server', REAL_URL, '--data', dataDir, '--starred', '--limit', '100000', '--json')).stdout) as ImageFacts[];
+    const starred = JSON.parse(
+      (await cli('images', '--server', REAL_URL, '--data', dataDir, '--starred', '--limit', '100000', '--json')).stdout,
+    ) as ImageFacts[];
     expect(facts(starred)).toEqual(facts(server.images.filter((image) => image.starred)));
-    const masks = JSON.parse((await cli('images', '--server', REAL_URL, '--data', dataDir, '--category', 'mask', '--limit', '100000', '--json')).stdout) as ImageFacts[];
+    const masks = JSON.parse(
+      (await cli('images', '--server', REAL_URL, '--data', dataDir, '--category', 'mask', '--limit', '100000', '--json')).stdout,
+    ) as ImageFacts[];
     expect(facts(masks)).toEqual(facts(server.images.filter((image) => image.image_category === 'mask')));
 
-    const jobs = JSON.parse((await cli('jobs', '--server', REAL_URL, '--data', dataDir, '--json')).stdout) as { id: string; status: string }[];
+    const jobs = JSON.parse((await cli('jobs', '--server', REAL_URL, '--data', dataDir, '--json')).stdout) as {
+      id: string;
+      status: string;
+    }[];
     expect(jobs.map((job) => [Number(job.id), job.status]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(
       server.jobs.map((job) => [job.item_id, job.status]).sort((a, b) => Number(a[0]) - Number(b[0])),
     );

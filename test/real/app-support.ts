@@ -97,7 +97,9 @@ export async function serverGallery(api: Api): Promise<Gallery> {
   const { image_names: names } = await ok(api.get('/api/v1/images/names', { is_intermediate: false }), 'image names');
   const dtos: any[] = [];
   for (let start = 0; start < names.length; start += 1000) {
-    dtos.push(...(await ok(api.post('/api/v1/images/images_by_names', { image_names: names.slice(start, start + 1000) }), 'images_by_names')));
+    dtos.push(
+      ...(await ok(api.post('/api/v1/images/images_by_names', { image_names: names.slice(start, start + 1000) }), 'images_by_names')),
+    );
   }
   const images: ImageFacts[] = dtos.map((dto) => ({
     image_name: dto.image_name,
@@ -125,7 +127,8 @@ export async function serverGallery(api: Api): Promise<Gallery> {
   }));
   // The server counts Uncategorized itself: asked separately, not derived from the list above.
   const loose = async (categories: readonly string[]) =>
-    (await ok(api.get('/api/v1/images/', { board_id: 'none', is_intermediate: false, categories, limit: 0 }), 'uncategorized')).total as number;
+    (await ok(api.get('/api/v1/images/', { board_id: 'none', is_intermediate: false, categories, limit: 0 }), 'uncategorized'))
+      .total as number;
   const uncategorized = { image_count: await loose(['general']), asset_count: await loose(ASSET_CATEGORIES) };
 
   const { item_ids: ids } = await ok(api.get('/api/v1/queue/default/item_ids'), 'queue item ids');
@@ -203,12 +206,18 @@ export function expectSameGallery(cached: Gallery, server: Gallery): void {
 export async function expectSameOrder(cache: Cache, api: Api): Promise<void> {
   const serverNames = async (query: Record<string, string | boolean>) =>
     (await ok(api.get('/api/v1/images/names', { is_intermediate: false, ...query }), 'image names')).image_names as string[];
-  const cacheNames = (query: Partial<GalleryQuery>) => cache.listImages({ ...ALL, ...query }, 0, EVERYTHING).map((image) => image.image_name);
+  const cacheNames = (query: Partial<GalleryQuery>) =>
+    cache.listImages({ ...ALL, ...query }, 0, EVERYTHING).map((image) => image.image_name);
   expect(cacheNames({ order: 'newest' }), 'newest first').toEqual(await serverNames({ order_dir: 'DESC', starred_first: false }));
   expect(cacheNames({ order: 'oldest' }), 'oldest first').toEqual(await serverNames({ order_dir: 'ASC', starred_first: false }));
-  expect(cacheNames({ order: 'newest', starredFirst: true }), 'starred first').toEqual(await serverNames({ order_dir: 'DESC', starred_first: true }));
+  expect(cacheNames({ order: 'newest', starredFirst: true }), 'starred first').toEqual(
+    await serverNames({ order_dir: 'DESC', starred_first: true }),
+  );
   const boards: { board_id: string }[] = await ok(api.get('/api/v1/boards/', { all: true, include_archived: true }), 'boards');
-  expect(cache.boardList(true).boards.map((board) => board.board_id), 'boards').toEqual(boards.map((board) => board.board_id));
+  expect(
+    cache.boardList(true).boards.map((board) => board.board_id),
+    'boards',
+  ).toEqual(boards.map((board) => board.board_id));
 }
 
 export interface RecordedEvent {
@@ -288,7 +297,13 @@ export async function whenOnline(app: App): Promise<void> {
 }
 
 /** A real image file made with sharp. */
-export async function writeImage(path: string, format: 'png' | 'jpeg', width: number, height: number, background = '#3a6ea5'): Promise<string> {
+export async function writeImage(
+  path: string,
+  format: 'png' | 'jpeg',
+  width: number,
+  height: number,
+  background = '#3a6ea5',
+): Promise<string> {
   const image = sharp({ create: { width, height, channels: 3, background } });
   await (format === 'png' ? image.png() : image.jpeg({ quality: 85 })).toFile(path);
   return path;

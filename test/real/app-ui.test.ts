@@ -31,7 +31,9 @@ let server: Gallery;
 async function painted(total: number): Promise<void> {
   const html = page.locator('html');
   await expect
-    .poll(async () => ((await html.getAttribute('data-gallery-painted')) === null ? null : await html.getAttribute('data-gallery-total')), { timeout: 30_000 })
+    .poll(async () => ((await html.getAttribute('data-gallery-painted')) === null ? null : await html.getAttribute('data-gallery-total')), {
+      timeout: 30_000,
+    })
     .toBe(String(total));
 }
 
@@ -50,7 +52,8 @@ async function cells(): Promise<{ names: string[]; decoded: number; images: numb
 
 beforeAll(async () => {
   if (!onRealServer) return;
-  if (!existsSync(join(RENDERER, 'index.html'))) throw new Error(`No built renderer in ${RENDERER}: run \`npm run build\` before \`npm run test:real\`.`);
+  if (!existsSync(join(RENDERER, 'index.html')))
+    throw new Error(`No built renderer in ${RENDERER}: run \`npm run build\` before \`npm run test:real\`.`);
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH.`);
   api = new Api(REAL_URL);
   dataDir = mkdtempSync(join(tmpdir(), 'ivk-real-ui-'));
@@ -58,7 +61,10 @@ beforeAll(async () => {
   // A board of our own: two generated-looking uploads, one asset, and a real job's output.
   boardName = `${tag} UI board`;
   const board = await api.createBoard(boardName);
-  const general = [await uploadBehind(api, { prompt: `${tag} ui one`, boardId: board.board_id }), await uploadBehind(api, { prompt: `${tag} ui two`, boardId: board.board_id })];
+  const general = [
+    await uploadBehind(api, { prompt: `${tag} ui one`, boardId: board.board_id }),
+    await uploadBehind(api, { prompt: `${tag} ui two`, boardId: board.board_id }),
+  ];
   const asset = await uploadBehind(api, { prompt: `${tag} ui asset`, boardId: board.board_id, category: 'user' });
   const job = (await api.enqueue(graphBlank({ boardId: board.board_id, width: 64, height: 64 }))).json.item_ids[0] as number;
   await api.waitForStatus(job, ['completed']);
@@ -100,7 +106,9 @@ describe.skipIf(!onRealServer)('the UI through the test host against the real In
     // The sidebar shows the board with the server's counts; opening it shows its four images.
     const boards = page.getByRole('list', { name: 'Boards' });
     const entry = boards.getByRole('button', { name: boardName, exact: true });
-    await expect.poll(() => entry.getAttribute('aria-describedby').then((id) => page.locator(`[id="${id}"]`).textContent())).toBe('3 images, 1 asset');
+    await expect
+      .poll(() => entry.getAttribute('aria-describedby').then((id) => page.locator(`[id="${id}"]`).textContent()))
+      .toBe('3 images, 1 asset');
     await entry.click();
     await painted(4);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(boardName);

@@ -152,7 +152,14 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
 
     // 3 moved (into A, into B, out of A), 3 updated (star, unstar, category); the image made
     // intermediate left the gallery, so it is counted with the deleted one.
-    expect(summary).toMatchObject({ added: 2, moved: 3, updated: 3, deleted: 2, images: server.images.length, boards: server.boards.length });
+    expect(summary).toMatchObject({
+      added: 2,
+      moved: 3,
+      updated: 3,
+      deleted: 2,
+      images: server.images.length,
+      boards: server.boards.length,
+    });
     expect(summary.text).toBe('+2 new, 3 moved, 2 deleted, 3 updated');
     const cache = app.session().cache;
     for (const name of added) expect(cache.imageDetails(name), name).not.toBeNull();
@@ -178,7 +185,9 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     writeFileSync(empty, '');
     // A WebP with a name beyond ASCII: the multipart file name must survive the real server.
     const webp = join(dir, 'Été à l’aube ☀.webp');
-    await sharp({ create: { width: 30, height: 20, channels: 4, background: '#8844aa80' } }).webp().toFile(webp);
+    await sharp({ create: { width: 30, height: 20, channels: 4, background: '#8844aa80' } })
+      .webp()
+      .toFile(webp);
 
     const before = (await api.get('/api/v1/images/names', { is_intermediate: false })).json.image_names.length as number;
     const app = await open();
@@ -201,16 +210,30 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
       png: await serverImage(api, item('sunset.png').image_name!),
       jpeg: await serverImage(api, item('photo.jpg').image_name!),
     };
-    expect(onServer.png).toMatchObject({ board_id: board.board_id, image_category: 'control', width: 64, height: 48, is_intermediate: false, image_origin: 'external' });
+    expect(onServer.png).toMatchObject({
+      board_id: board.board_id,
+      image_category: 'control',
+      width: 64,
+      height: 48,
+      is_intermediate: false,
+      image_origin: 'external',
+    });
     expect(onServer.jpeg).toMatchObject({ image_category: 'user', width: 80, height: 60, is_intermediate: false });
     expect(onServer.jpeg.board_id ?? null).toBeNull();
     const after = (await api.get('/api/v1/images/names', { is_intermediate: false })).json.image_names.length as number;
-    expect(await serverImage(api, item('Été à l’aube ☀.webp').image_name!)).toMatchObject({ image_category: 'user', width: 30, height: 20 });
+    expect(await serverImage(api, item('Été à l’aube ☀.webp').image_name!)).toMatchObject({
+      image_category: 'user',
+      width: 30,
+      height: 20,
+    });
     expect(after - before).toBe(3);
 
     // In the cache at once, as the server describes them (no sync needed).
     const cache = app.session().cache;
-    expect(cache.imageDetails(item('sunset.png').image_name!)?.image).toMatchObject({ board_id: board.board_id, image_category: 'control' });
+    expect(cache.imageDetails(item('sunset.png').image_name!)?.image).toMatchObject({
+      board_id: board.board_id,
+      image_category: 'control',
+    });
     expect(cache.imageDetails(item('photo.jpg').image_name!)?.image).toMatchObject({ board_id: null, image_category: 'user' });
     // Server time is UTC without a zone; read as such it is now, give or take the clock.
     const created = cache.imageDetails(item('sunset.png').image_name!)!.image.created_at as Date;
@@ -247,10 +270,16 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     // status, the app learns it from batch_enqueued and a sync.
     expect((await api.put(`${Q}/processor/pause`)).status).toBe(200);
     cleanup.add(() => api.put(`${Q}/processor/resume`));
-    const res = await api.enqueue(graphBlank({ boardId: board.board_id, width: 48, height: 32, metadata: { positive_prompt: `${tag} blank` } }), { runs: 2 });
+    const res = await api.enqueue(
+      graphBlank({ boardId: board.board_id, width: 48, height: 32, metadata: { positive_prompt: `${tag} blank` } }),
+      { runs: 2 },
+    );
     const [first, second] = res.json.item_ids as number[];
     seen.set(first!, []).set(second!, []);
-    await until('both jobs pending in the cache', () => cache.job(first!)?.status === 'pending' && cache.job(second!)?.status === 'pending');
+    await until(
+      'both jobs pending in the cache',
+      () => cache.job(first!)?.status === 'pending' && cache.job(second!)?.status === 'pending',
+    );
     record();
 
     // One is cancelled through the app while it waits.
@@ -263,7 +292,14 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     record();
     expect(seen.get(first!)).toEqual(['pending', 'running', 'completed']);
     expect(seen.get(second!)).toEqual(['pending', 'cancelled']);
-    expect(app.events.some((e) => e.name === 'job.progress' && (e.payload as { job_id: string; status: string }).job_id === String(first) && (e.payload as { status: string }).status === 'running')).toBe(true);
+    expect(
+      app.events.some(
+        (e) =>
+          e.name === 'job.progress' &&
+          (e.payload as { job_id: string; status: string }).job_id === String(first) &&
+          (e.payload as { status: string }).status === 'running',
+      ),
+    ).toBe(true);
 
     const outputs = await until('the output image in the cache', () => {
       const found = cache.jobOutputs(String(first));
@@ -272,7 +308,13 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     const item = (await api.get(`${Q}/i/${first}`)).json;
     const serverOutputs = (await api.get('/api/v1/images/names', { board_id: board.board_id })).json.image_names as string[];
     expect(outputs.map((image) => image.image_name)).toEqual(serverOutputs);
-    expect(outputs[0]).toMatchObject({ board_id: board.board_id, image_category: 'general', width: 48, height: 32, session_id: item.session_id });
+    expect(outputs[0]).toMatchObject({
+      board_id: board.board_id,
+      image_category: 'general',
+      width: 48,
+      height: 32,
+      session_id: item.session_id,
+    });
     const job = cache.job(first!)!;
     expect(job.started_at).toBeInstanceOf(Date);
     expect(job.completed_at).toBeInstanceOf(Date);
@@ -327,7 +369,10 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     api.trackBoard(board.board_id);
     expect(board.pending).toBe(false);
     expect(board.board_id).not.toMatch(/^local-/);
-    expect((await api.get(`/api/v1/boards/${board.board_id}`)).json).toMatchObject({ board_name: `${tag} made by the app`, archived: false });
+    expect((await api.get(`/api/v1/boards/${board.board_id}`)).json).toMatchObject({
+      board_name: `${tag} made by the app`,
+      archived: false,
+    });
 
     await app.call('images.star', { image_names: [a, b], starred: true });
     expect((await serverImage(api, a)).starred).toBe(true);
@@ -336,7 +381,9 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     expect((await serverImage(api, b)).starred).toBe(false);
     // The server stamps updated_at on a star; the app reads the images back, so the cache has it too.
     for (const name of [a, b]) {
-      expect(app.session().cache.imageDetails(name)?.image.updated_at, name).toEqual(parseServerTime((await serverImage(api, name)).updated_at));
+      expect(app.session().cache.imageDetails(name)?.image.updated_at, name).toEqual(
+        parseServerTime((await serverImage(api, name)).updated_at),
+      );
     }
 
     await app.call('images.move', { image_names: [a, b], board: board.board_id });
@@ -347,7 +394,11 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
 
     await app.call('boards.rename', { board_id: board.board_id, name: `${tag} renamed by the app` });
     await app.call('boards.archive', { board_id: board.board_id, archived: true });
-    expect((await api.get(`/api/v1/boards/${board.board_id}`)).json).toMatchObject({ board_name: `${tag} renamed by the app`, archived: true, image_count: 1 });
+    expect((await api.get(`/api/v1/boards/${board.board_id}`)).json).toMatchObject({
+      board_name: `${tag} renamed by the app`,
+      archived: true,
+      image_count: 1,
+    });
 
     await app.call('images.delete', { image_names: [c] });
     expect(await serverImage(api, c)).toBeNull();
@@ -363,7 +414,9 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     // Deleting the board keeps its image, now Uncategorized, on both sides.
     await app.call('boards.delete', { board_id: board.board_id, include_images: false });
     api.forgetBoard(board.board_id);
-    expect((await api.get('/api/v1/boards/', { all: true, include_archived: true })).json.map((x: { board_id: string }) => x.board_id)).not.toContain(board.board_id);
+    expect(
+      (await api.get('/api/v1/boards/', { all: true, include_archived: true })).json.map((x: { board_id: string }) => x.board_id),
+    ).not.toContain(board.board_id);
     expect((await serverImage(api, a)).board_id ?? null).toBeNull();
     expect(app.session().cache.imageDetails(a)?.image.board_id).toBeNull();
     await app.session().sync.sync();
@@ -398,7 +451,9 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     // Moving into the vanished board: the real server answers 404 "Board not found".
     await app.call('images.move', { image_names: [kept], board: board.board_id });
     const notices = () => app.events.filter((e) => e.name === 'notice').map((e) => e.payload as { level: string; message: string });
-    const moveNotice = await until('a notice about the move', () => notices().find((n) => /^Moving 1 image to a board failed/.test(n.message)));
+    const moveNotice = await until('a notice about the move', () =>
+      notices().find((n) => /^Moving 1 image to a board failed/.test(n.message)),
+    );
     expect(moveNotice).toMatchObject({ level: 'error' });
     expect(moveNotice.message).toMatch(/Board not found/);
     // Starring the deleted image: the server silently leaves it out; the app says so.
@@ -408,7 +463,10 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     expect(starNotice.message).toMatch(/no longer exist on the server/);
 
     // The conflict syncs: the cache ends as the server is, outbox empty.
-    await until('the cache to follow the server', () => app.session().cache.imageDetails(gone) === null && app.session().cache.imageDetails(kept)?.image.board_id === null);
+    await until(
+      'the cache to follow the server',
+      () => app.session().cache.imageDetails(gone) === null && app.session().cache.imageDetails(kept)?.image.board_id === null,
+    );
     await until('an empty outbox', async () => (await app.call('app.status', {})).outbox === 0);
     await app.session().sync.sync();
     expectSameGallery(cacheGallery(app.session().cache), await serverGallery(api));
@@ -457,9 +515,17 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     expect(await namesOf({ search: `${tag} harbour` })).toEqual([names[0], names[1]].sort());
     expect(await namesOf({ search: 'mountain', board: board.board_id })).toEqual([names[2]]);
     const details = await app.call('images.details', { image_name: names[0]! });
-    expect(details).toMatchObject({ positive_prompt: `${tag} harbour at dawn`, seed: 1234, steps: 2, board_name: `${tag} offline`, metadata_loaded: true });
+    expect(details).toMatchObject({
+      positive_prompt: `${tag} harbour at dawn`,
+      seed: 1234,
+      steps: 2,
+      board_name: `${tag} offline`,
+      metadata_loaded: true,
+    });
     expect((await app.call('jobs.page', { statuses: [], offset: 0, limit: 500 })).total).toBe(server.jobs.length);
-    expect((await app.call('jobs.page', { statuses: ['failed'], offset: 0, limit: 500 })).total).toBe(server.jobs.filter((j) => j.status === 'failed').length);
+    expect((await app.call('jobs.page', { statuses: ['failed'], offset: 0, limit: 500 })).total).toBe(
+      server.jobs.filter((j) => j.status === 'failed').length,
+    );
 
     // Thumbnails fetched online are served from disk; one never fetched says why it is missing.
     const thumb = await app.services.media.get('thumbnails', names[0]!);
@@ -479,9 +545,9 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     await until('the outbox to drain once the server is back', async () => (await app.call('app.status', {})).outbox === 0);
     expect((await app.call('app.status', {})).connection).toBe('online');
     expect((await serverImage(api, names[2]!)).starred).toBe(true);
-    const created = ((await api.get('/api/v1/boards/', { all: true, include_archived: true })).json as { board_id: string; board_name: string }[]).find(
-      (b) => b.board_name === `${tag} made offline`,
-    )!;
+    const created = (
+      (await api.get('/api/v1/boards/', { all: true, include_archived: true })).json as { board_id: string; board_name: string }[]
+    ).find((b) => b.board_name === `${tag} made offline`)!;
     expect(created).toBeDefined();
     api.trackBoard(created.board_id);
     expect((await serverImage(api, names[0]!)).board_id).toBe(created.board_id);

@@ -13,7 +13,12 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { port: { type: 'string' }, root: { type: 'string' }, populate: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        root: { type: 'string' },
+        populate: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (err) {

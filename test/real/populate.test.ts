@@ -72,7 +72,13 @@ describe.skipIf(process.env.CONTRACT_SERVER !== 'real' || !url)('the populated r
     for (const e of plan.embeddings) {
       const m = models.find((x: any) => x.name === e.name);
       expect(m, e.name).toBeDefined();
-      expect(m).toMatchObject({ type: 'embedding', format: 'embedding_file', base: e.base, description: e.description, source_type: 'path' });
+      expect(m).toMatchObject({
+        type: 'embedding',
+        format: 'embedding_file',
+        base: e.base,
+        description: e.description,
+        source_type: 'path',
+      });
       expect(m.hash).toMatch(/^blake3:[0-9a-f]{64}$/);
     }
   });

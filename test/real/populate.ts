@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateGallery, renderPng, type BoardSeed, type GenerationMetadata, type ImageCategory, type ImageSeed } from '../server/data/gallery';
+import {
+  generateGallery,
+  renderPng,
+  type BoardSeed,
+  type GenerationMetadata,
+  type ImageCategory,
+  type ImageSeed,
+} from '../server/data/gallery';
 import { writeEmbedding } from './safetensors';
 
 export const POPULATE_SEED = 20261126;
@@ -66,7 +73,8 @@ function ensureVariety(images: ImageSeed[], boardIds: string[]): void {
     }
   }
   // The oldest image becomes an intermediate control image if there is none, as canvas work leaves.
-  if (!images.some((i) => i.is_intermediate) && images[0]) Object.assign(images[0], { is_intermediate: true, image_category: 'control', board_id: null, starred: false });
+  if (!images.some((i) => i.is_intermediate) && images[0])
+    Object.assign(images[0], { is_intermediate: true, image_category: 'control', board_id: null, starred: false });
   // A handful of stars, on boards and off, whatever the generator's 5% gave.
   for (let i = 3; images.filter((x) => x.starred).length < 5 && i < images.length; i += 11) {
     if (!images[i]!.is_intermediate) images[i]!.starred = true;
@@ -89,7 +97,13 @@ export function populatePlan(seed = POPULATE_SEED, imageCount = POPULATE_IMAGES)
   const of = (status: string) => terminal.filter((q) => q.status === status);
   const jobs: PlannedJob[] = of('completed')
     .slice(0, 8)
-    .map((q, i) => ({ kind: 'completed' as const, board_id: activeBoards[i % activeBoards.length]!, params: q.params, origin: q.origin, destination: q.destination }));
+    .map((q, i) => ({
+      kind: 'completed' as const,
+      board_id: activeBoards[i % activeBoards.length]!,
+      params: q.params,
+      origin: q.origin,
+      destination: q.destination,
+    }));
   // At least two of each failing kind, whatever the generator's weights gave.
   for (let i = 0; i < Math.max(2, of('failed').length); i++) {
     const q = of('failed')[i];
@@ -184,7 +198,11 @@ export async function populate(url: string, opts: PopulateOptions): Promise<Popu
   };
   const finish = async (itemIds: number[]) => {
     for (const id of itemIds) {
-      const item = await api.until(`queue item ${id}`, () => api.call('GET', `/api/v1/queue/default/i/${id}`), (i) => TERMINAL.includes(i.status));
+      const item = await api.until(
+        `queue item ${id}`,
+        () => api.call('GET', `/api/v1/queue/default/i/${id}`),
+        (i) => TERMINAL.includes(i.status),
+      );
       jobs[item.status as keyof typeof jobs]++;
     }
   };
@@ -192,13 +210,26 @@ export async function populate(url: string, opts: PopulateOptions): Promise<Popu
     if (job.kind === 'completed') {
       const p = job.params;
       const node = {
-        id: 'blank_image', type: 'blank_image', width: Math.round(p.width / 8), height: Math.round(p.height / 8), mode: 'RGB',
+        id: 'blank_image',
+        type: 'blank_image',
+        width: Math.round(p.width / 8),
+        height: Math.round(p.height / 8),
+        mode: 'RGB',
         color: { r: (p.seed >> 16) & 255, g: (p.seed >> 8) & 255, b: p.seed & 255, a: 255 },
-        metadata: p, board: { board_id: boardIds.get(job.board_id) }, is_intermediate: false, use_cache: false,
+        metadata: p,
+        board: { board_id: boardIds.get(job.board_id) },
+        is_intermediate: false,
+        use_cache: false,
       };
       await finish((await enqueue(node, job)).item_ids);
     } else if (job.kind === 'failed') {
-      const node = { id: 'load', type: 'image', image: { image_name: `populate-missing-${jobs.failed}.png` }, is_intermediate: false, use_cache: false };
+      const node = {
+        id: 'load',
+        type: 'image',
+        image: { image_name: `populate-missing-${jobs.failed}.png` },
+        is_intermediate: false,
+        use_cache: false,
+      };
       await finish((await enqueue(node, job)).item_ids);
     }
   }
@@ -206,7 +237,9 @@ export async function populate(url: string, opts: PopulateOptions): Promise<Popu
   try {
     const batches = [];
     for (const job of plan.jobs.filter((j) => j.kind === 'canceled')) {
-      batches.push(await enqueue({ id: 'blank_image', type: 'blank_image', width: 32, height: 32, is_intermediate: false, use_cache: false }, job));
+      batches.push(
+        await enqueue({ id: 'blank_image', type: 'blank_image', width: 32, height: 32, is_intermediate: false, use_cache: false }, job),
+      );
     }
     await api.call('PUT', '/api/v1/queue/default/cancel_by_batch_ids', { batch_ids: batches.map((b) => b.batch.batch_id) });
     await finish(batches.flatMap((b) => b.item_ids));
@@ -227,8 +260,13 @@ export async function populate(url: string, opts: PopulateOptions): Promise<Popu
     installs.push((await api.call('POST', `/api/v2/models/install?source=${encodeURIComponent(path)}&inplace=true`, body)).id);
   }
   for (const id of installs) {
-    const job = await api.until(`embedding install ${id}`, () => api.call('GET', `/api/v2/models/install/${id}`), (j) => ['completed', 'error', 'cancelled'].includes(j.status));
-    if (job.status !== 'completed') throw new Error(`populate: embedding install ${id} ended ${job.status}: ${job.error_reason ?? job.error}`);
+    const job = await api.until(
+      `embedding install ${id}`,
+      () => api.call('GET', `/api/v2/models/install/${id}`),
+      (j) => ['completed', 'error', 'cancelled'].includes(j.status),
+    );
+    if (job.status !== 'completed')
+      throw new Error(`populate: embedding install ${id} ended ${job.status}: ${job.error_reason ?? job.error}`);
   }
 
   const visible = plan.images.filter((i) => !i.is_intermediate);
@@ -237,7 +275,10 @@ export async function populate(url: string, opts: PopulateOptions): Promise<Popu
     boards: plan.boards.length,
     archivedBoards: archived.length,
     uploads: uploaded.size,
-    uploadsByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, plan.images.filter((i) => i.image_category === c).length])) as Record<ImageCategory, number>,
+    uploadsByCategory: Object.fromEntries(CATEGORIES.map((c) => [c, plan.images.filter((i) => i.image_category === c).length])) as Record<
+      ImageCategory,
+      number
+    >,
     onBoards: plan.images.filter((i) => i.board_id).length,
     uncategorized: visible.filter((i) => !i.board_id).length,
     intermediates: plan.images.length - visible.length,

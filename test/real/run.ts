@@ -21,11 +21,15 @@ async function main(): Promise<number> {
   console.error(
     `test:real: server ready in ${ready.toFixed(1)} s (start ${server.startSeconds.toFixed(1)} s, populate ${server.populated?.seconds.toFixed(1)} s) at ${server.url}`,
   );
-  const vitest = spawn(join(repo, 'node_modules', '.bin', 'vitest'), ['run', '--config', join(repo, 'test/real/vitest.config.ts'), ...filters], {
-    cwd: repo,
-    stdio: 'inherit',
-    env: { ...process.env, CONTRACT_BASE_URL: server.url, CONTRACT_SERVER: 'real' },
-  });
+  const vitest = spawn(
+    join(repo, 'node_modules', '.bin', 'vitest'),
+    ['run', '--config', join(repo, 'test/real/vitest.config.ts'), ...filters],
+    {
+      cwd: repo,
+      stdio: 'inherit',
+      env: { ...process.env, CONTRACT_BASE_URL: server.url, CONTRACT_SERVER: 'real' },
+    },
+  );
   const forward = (signal: NodeJS.Signals) => vitest.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

@@ -130,13 +130,16 @@ async function waitForVersion(url: string, child: ChildProcess, logPath: string,
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new SetupError(`invokeai-web exited (${child.exitCode ?? child.signalCode}) before answering; its log ${logPath} ends:\n${tail(logPath)}`);
+      throw new SetupError(
+        `invokeai-web exited (${child.exitCode ?? child.signalCode}) before answering; its log ${logPath} ends:\n${tail(logPath)}`,
+      );
     }
     try {
       const res = await fetch(`${url}/api/v1/app/version`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) {
         const body = (await res.json()) as { version?: string };
-        if (body.version !== INVOKEAI_VERSION) throw new SetupError(`the server at ${url} says version ${body.version}, expected ${INVOKEAI_VERSION}`);
+        if (body.version !== INVOKEAI_VERSION)
+          throw new SetupError(`the server at ${url} says version ${body.version}, expected ${INVOKEAI_VERSION}`);
         return;
       }
     } catch (err) {

@@ -157,7 +157,9 @@ export async function ensureVenv(opts: { dir?: string; log?: (line: string) => v
         }
         log(`creating a Python venv at ${dir} with ${python}`);
         await run(python, ['-m', 'venv', dir], logPath, log).catch((err) => {
-          throw new SetupError(`${python} -m venv ${dir} failed (${err.message}; log: ${logPath}): install the python3-venv package or set INVOKEAI_PYTHON`);
+          throw new SetupError(
+            `${python} -m venv ${dir} failed (${err.message}; log: ${logPath}): install the python3-venv package or set INVOKEAI_PYTHON`,
+          );
         });
       }
       const steps = [TORCH_PACKAGES, [`invokeai==${INVOKEAI_VERSION}`]];
@@ -171,7 +173,9 @@ export async function ensureVenv(opts: { dir?: string; log?: (line: string) => v
         });
       }
       if (!ready()) {
-        throw new SetupError(`${dir} still has no invokeai ${INVOKEAI_VERSION} after installing (log: ${logPath}): delete ${dir} and run again`);
+        throw new SetupError(
+          `${dir} still has no invokeai ${INVOKEAI_VERSION} after installing (log: ${logPath}): delete ${dir} and run again`,
+        );
       }
       const installSeconds = (Date.now() - started) / 1000;
       log(`installed invokeai ${INVOKEAI_VERSION} in ${installSeconds.toFixed(0)} s`);

@@ -46,7 +46,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const refuse = (channel: string, input: unknown) => dispatch(counted, channel, input, { describeError: app.services.describeError, validateOutputs: true });
+const refuse = (channel: string, input: unknown) =>
+  dispatch(counted, channel, input, { describeError: app.services.describeError, validateOutputs: true });
 
 function expectRefused(envelope: IpcEnvelope<unknown>, code: string): void {
   expect(envelope.ok, JSON.stringify(envelope).slice(0, 200)).toBe(false);
@@ -61,7 +62,19 @@ describe('IPC input through dispatch, with the real handlers', () => {
 
   it('refuses unknown channels, whatever they look like, before any handler runs', async () => {
     ran.clear();
-    for (const channel of ['nope', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'images.page ', 'IMAGES.PAGE', 'images.page\u0000', '../images.page', 'x'.repeat(1_000_000)]) {
+    for (const channel of [
+      'nope',
+      '',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'images.page ',
+      'IMAGES.PAGE',
+      'images.page\u0000',
+      '../images.page',
+      'x'.repeat(1_000_000),
+    ]) {
       expectRefused(await refuse(channel, {}), 'unknown_channel');
     }
     expect([...ran.keys()]).toEqual([]);
@@ -69,7 +82,17 @@ describe('IPC input through dispatch, with the real handlers', () => {
 
   it.each(CHANNELS)('%s: refuses inputs of the wrong type or shape before its handler runs', async (channel) => {
     ran.clear();
-    const wrong: unknown[] = [null, undefined, 7, 'images', true, [], [{}], { unexpected: true }, JSON.parse('{"__proto__": {"polluted": 1}}')];
+    const wrong: unknown[] = [
+      null,
+      undefined,
+      7,
+      'images',
+      true,
+      [],
+      [{}],
+      { unexpected: true },
+      JSON.parse('{"__proto__": {"polluted": 1}}'),
+    ];
     for (const input of wrong) expectRefused(await refuse(channel, input), 'invalid_input');
     expect(ran.get(channel) ?? 0).toBe(0);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -120,7 +143,15 @@ describe('IPC input through dispatch, with the real handlers', () => {
   });
 
   it('answers path-traversal and injection attempts with a refusal, never a file or a changed table', async () => {
-    const names = ['../../../etc/passwd', '..\\..\\cache.sqlite', '/etc/passwd', 'a/../../b.png', '%2e%2e%2fcache.sqlite', 'x.png\u0000.webp', 'CON.png'];
+    const names = [
+      '../../../etc/passwd',
+      '..\\..\\cache.sqlite',
+      '/etc/passwd',
+      'a/../../b.png',
+      '%2e%2e%2fcache.sqlite',
+      'x.png\u0000.webp',
+      'CON.png',
+    ];
     for (const name of names) {
       expectRefused(await refuse('images.details', { image_name: name }), 'not_found');
       for (const kind of ['thumbnails', 'images'] as const) {
@@ -130,10 +161,22 @@ describe('IPC input through dispatch, with the real handlers', () => {
     }
     expectRefused(await refuse('jobs.cancel', { job_id: '../1' }), 'invalid_input');
     const before = app.services.session().cache.countImages(ALL);
-    const outputs = await refuse('jobs.outputs', { job_id: "1; DROP TABLE images; --" });
+    const outputs = await refuse('jobs.outputs', { job_id: '1; DROP TABLE images; --' });
     expect(outputs).toEqual({ ok: true, value: [] });
     // Search text is the user's words, never FTS5 syntax the cache would choke on.
-    for (const search of ['"', '"unbalanced', 'NEAR(a b', '*', 'a OR', '^x', 'col:x', "'; DROP TABLE images; --", '\u0000', '(((', 'AND AND']) {
+    for (const search of [
+      '"',
+      '"unbalanced',
+      'NEAR(a b',
+      '*',
+      'a OR',
+      '^x',
+      'col:x',
+      "'; DROP TABLE images; --",
+      '\u0000',
+      '(((',
+      'AND AND',
+    ]) {
       const page = await refuse('images.page', { query: { ...ALL, search }, offset: 0, limit: 5 });
       expect(page.ok, `search ${JSON.stringify(search)}: ${JSON.stringify(page).slice(0, 200)}`).toBe(true);
     }
@@ -142,7 +185,12 @@ describe('IPC input through dispatch, with the real handlers', () => {
     const board = await app.call<{ board_name: string }>('boards.create', { name: '../../outside' });
     expect(board.board_name).toBe('../../outside');
     expect(readdirSync(join(dataDir, '..')).includes('outside')).toBe(false);
-    for (const url of ['ivk-media://thumbnails/..%2F..%2Fsettings.json', 'ivk-media://images/%2e%2e', 'ivk-media://thumbnails/a%00.png', 'ivk-media://../etc/passwd']) {
+    for (const url of [
+      'ivk-media://thumbnails/..%2F..%2Fsettings.json',
+      'ivk-media://images/%2e%2e',
+      'ivk-media://thumbnails/a%00.png',
+      'ivk-media://../etc/passwd',
+    ]) {
       expect((await app.services.media.fromUrl(url)).ok, url).toBe(false);
     }
   });
@@ -192,7 +240,15 @@ describe('IPC over the test host’s WebSocket', () => {
   });
 
   it('survives frames that are not calls at all', async () => {
-    for (const frame of ['not json', '{"id": 1', '[]', 'null', '{"channel": 7}', JSON.stringify({ id: 'x', channel: 'app.status' }), Buffer.from([0xff, 0xfe, 0x00])]) {
+    for (const frame of [
+      'not json',
+      '{"id": 1',
+      '[]',
+      'null',
+      '{"channel": 7}',
+      JSON.stringify({ id: 'x', channel: 'app.status' }),
+      Buffer.from([0xff, 0xfe, 0x00]),
+    ]) {
       socket.send(frame);
     }
     // A call whose channel is not even a string gets an error answer, not silence.
@@ -277,13 +333,20 @@ describe('uploads of bad files', () => {
     expect(results).toHaveLength(300);
     const failed = results.filter((item) => item.state === 'failed');
     expect(failed.map((item) => item.file_name)).toEqual(paths.filter((_, i) => i % 10 === 9).map((path) => path.split('/').pop()));
-    expect(failed.every((item) => item.error === 'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images can be uploaded.')).toBe(true);
+    expect(
+      failed.every((item) => item.error === 'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images can be uploaded.'),
+    ).toBe(true);
     const done = results.filter((item) => item.state === 'done');
     expect(done).toHaveLength(270);
     expect(new Set(done.map((item) => item.image_name)).size).toBe(270);
     expect(server.count('POST', '/api/v1/images/upload') - before).toBe(270);
     for (const item of done) expect(server.state.gallery.getImage(item.image_name!), item.file_name).toBeDefined();
-    await until('the cache to hold them', () => cacheDiff(app.services, server).length === 0, 15_000, () => cacheDiff(app.services, server).slice(0, 5));
+    await until(
+      'the cache to hold them',
+      () => cacheDiff(app.services, server).length === 0,
+      15_000,
+      () => cacheDiff(app.services, server).slice(0, 5),
+    );
     // Progress is reported, not flooded: a bounded number of events per file.
     const uploadEvents = app.events.slice(changes).filter((event) => event.name === 'uploads.changed').length;
     expect(uploadEvents).toBeLessThan(300 * 6);

@@ -132,8 +132,13 @@ describe('killed mid-way (SIGKILL)', () => {
     await second.ready;
     await until('the sync after the restart', async () => ((await statusOf(second)).last_sync?.finished_at.getTime() ?? 0) >= restartedAt);
     await second.call('metadataIdle');
-    const asked = server.requests.filter((request) => request.seq >= firstRequestOfRestart).flatMap((request) => metadataName(request) ?? []);
-    expect(asked.filter((name) => described.has(name)), 'prompts stored before the kill, asked for again').toEqual([]);
+    const asked = server.requests
+      .filter((request) => request.seq >= firstRequestOfRestart)
+      .flatMap((request) => metadataName(request) ?? []);
+    expect(
+      asked.filter((name) => described.has(name)),
+      'prompts stored before the kill, asked for again',
+    ).toEqual([]);
     expect(new Set(asked).size, 'prompts asked for twice after the restart').toBe(asked.length);
     expect(asked, 'every missing prompt asked for once').toHaveLength(afterKill.images - described.size);
     expectNoDamageReported(second);
@@ -148,7 +153,9 @@ describe('killed mid-way (SIGKILL)', () => {
     const first = start();
     await first.ready;
     await until('the first sync', async () => (await statusOf(first)).last_sync !== null);
-    const image = server.state.gallery.queryImages({ is_intermediate: false, starred_first: false }).images.find((candidate) => !candidate.starred)!;
+    const image = server.state.gallery
+      .queryImages({ is_intermediate: false, starred_first: false })
+      .images.find((candidate) => !candidate.starred)!;
 
     // The server applies the star, and the app dies before the answer reaches it.
     killAfterApplying(server, 'setStarred', first);
@@ -220,7 +227,9 @@ describe('killed mid-way (SIGKILL)', () => {
     const app = await openApp({ dataDir, serverUrl: server.url });
     cleanups.push(() => app.stop());
     await until('the first sync', async () => (await app.status()).last_sync !== null);
-    const image = server.state.gallery.queryImages({ is_intermediate: false, starred_first: false }).images.find((candidate) => !candidate.starred)!;
+    const image = server.state.gallery
+      .queryImages({ is_intermediate: false, starred_first: false })
+      .images.find((candidate) => !candidate.starred)!;
     // The write of the outbox entry fails, as a crash at that instant would stop it.
     const { outbox } = app.services.session().cache;
     const add = outbox.add.bind(outbox);
@@ -239,7 +248,11 @@ function quickCheck(path: string): string {
   try {
     const db = new DatabaseSync(path, { readOnly: true });
     try {
-      return db.prepare('PRAGMA quick_check').all().map((row) => String(Object.values(row)[0])).join('; ');
+      return db
+        .prepare('PRAGMA quick_check')
+        .all()
+        .map((row) => String(Object.values(row)[0]))
+        .join('; ');
     } finally {
       db.close();
     }
@@ -280,58 +293,69 @@ describe('a damaged cache file', () => {
     },
   ];
 
-  it.each(DAMAGE)('$name: detected at start, moved aside (not deleted), rebuilt from the server, and the user is told', async ({ damage, keepsQueue, foundBeforeOpening }) => {
-    const server = await startLoggedStandIn({ images: 300, seed: 8, queueItems: 4, paused: true });
-    const dataDir = mkdtempSync(join(tmpdir(), 'ivk-damaged-'));
-    cleanups.push(async () => {
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
-    const cacheFile = join(dataDir, 'cache', profileKeyFor(server.url), 'cache.sqlite');
+  it.each(DAMAGE)(
+    '$name: detected at start, moved aside (not deleted), rebuilt from the server, and the user is told',
+    async ({ damage, keepsQueue, foundBeforeOpening }) => {
+      const server = await startLoggedStandIn({ images: 300, seed: 8, queueItems: 4, paused: true });
+      const dataDir = mkdtempSync(join(tmpdir(), 'ivk-damaged-'));
+      cleanups.push(async () => {
+        await server.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      });
+      const cacheFile = join(dataDir, 'cache', profileKeyFor(server.url), 'cache.sqlite');
 
-    // A synced cache with prompts, and one action queued while the server was away.
-    let app = await openApp({ dataDir, serverUrl: server.url });
-    await until('the first sync', async () => (await app.status()).last_sync !== null);
-    await app.services.session().sync.metadataIdle();
-    const image = server.state.gallery.queryImages({ is_intermediate: false, starred_first: false }).images.find((candidate) => !candidate.starred)!;
-    await server.goDown();
-    await until('offline', () => app.services.session().probe().then((online) => !online));
-    await app.call('images.star', { image_names: [image.image_name], starred: true });
-    await app.stop();
-    await server.comeBack();
-    // Everything in the main file, as after a clean exit; then the damage.
-    const db = new DatabaseSync(cacheFile);
-    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    db.close();
-    damage(cacheFile);
-    const damagedBytes = readFileSync(cacheFile);
+      // A synced cache with prompts, and one action queued while the server was away.
+      let app = await openApp({ dataDir, serverUrl: server.url });
+      await until('the first sync', async () => (await app.status()).last_sync !== null);
+      await app.services.session().sync.metadataIdle();
+      const image = server.state.gallery
+        .queryImages({ is_intermediate: false, starred_first: false })
+        .images.find((candidate) => !candidate.starred)!;
+      await server.goDown();
+      await until('offline', () =>
+        app.services
+          .session()
+          .probe()
+          .then((online) => !online),
+      );
+      await app.call('images.star', { image_names: [image.image_name], starred: true });
+      await app.stop();
+      await server.comeBack();
+      // Everything in the main file, as after a clean exit; then the damage.
+      const db = new DatabaseSync(cacheFile);
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      db.close();
+      damage(cacheFile);
+      const damagedBytes = readFileSync(cacheFile);
 
-    app = await openApp({ dataDir, serverUrl: server.url });
-    const notice = await until('the notice', () => app.notices('warning').find((message) => /local cache was damaged/.test(message)));
-    expect(notice).toMatch(/moved aside to cache\.damaged-[\dTZ-]+\.sqlite and is being rebuilt from the server/);
-    const told = app.events.some(
-      (event) => event.name === 'status.changed' && /local cache was damaged/.test((event.payload as AppStatus).message ?? ''),
-    );
-    expect(told, 'app.status.message says so').toBe(true);
-    // The queued star is still there, unless the header is gone and nothing can be read.
-    if (keepsQueue) expect(notice).not.toMatch(/could not be read/);
-    else expect(notice).toMatch(/Changes that were still waiting to be sent could not be read from it/);
+      app = await openApp({ dataDir, serverUrl: server.url });
+      const notice = await until('the notice', () => app.notices('warning').find((message) => /local cache was damaged/.test(message)));
+      expect(notice).toMatch(/moved aside to cache\.damaged-[\dTZ-]+\.sqlite and is being rebuilt from the server/);
+      const told = app.events.some(
+        (event) => event.name === 'status.changed' && /local cache was damaged/.test((event.payload as AppStatus).message ?? ''),
+      );
+      expect(told, 'app.status.message says so').toBe(true);
+      // The queued star is still there, unless the header is gone and nothing can be read.
+      if (keepsQueue) expect(notice).not.toMatch(/could not be read/);
+      else expect(notice).toMatch(/Changes that were still waiting to be sent could not be read from it/);
 
-    // The damaged file is kept beside the new one: byte for byte when it was never opened, and
-    // still failing SQLite's check when the app had it open for a moment first.
-    const folder = join(cacheFile, '..');
-    const aside = readdirSync(folder).filter((name) => /^cache\.damaged-.*\.sqlite$/.test(name));
-    expect(aside).toHaveLength(1);
-    const asidePath = join(folder, aside[0]!);
-    if (foundBeforeOpening) expect(readFileSync(asidePath).equals(damagedBytes)).toBe(true);
-    else expect(quickCheck(asidePath)).not.toBe('ok');
+      // The damaged file is kept beside the new one: byte for byte when it was never opened, and
+      // still failing SQLite's check when the app had it open for a moment first.
+      const folder = join(cacheFile, '..');
+      const aside = readdirSync(folder).filter((name) => /^cache\.damaged-.*\.sqlite$/.test(name));
+      expect(aside).toHaveLength(1);
+      const asidePath = join(folder, aside[0]!);
+      if (foundBeforeOpening) expect(readFileSync(asidePath).equals(damagedBytes)).toBe(true);
+      else expect(quickCheck(asidePath)).not.toBe('ok');
 
-    // Rebuilt from the server; the queued star (when it could be read) reaches the server.
-    await converged(app.services, server);
-    if (keepsQueue) await until('the kept star to reach the server', () => server.state.gallery.getImage(image.image_name)?.starred === true);
-    await until('the status to clear', async () => (await app.status()).message === null);
-    await app.stop();
-    expect(existsSync(cacheFile)).toBe(true);
-    expectWhole(readCacheFile(cacheFile));
-  });
+      // Rebuilt from the server; the queued star (when it could be read) reaches the server.
+      await converged(app.services, server);
+      if (keepsQueue)
+        await until('the kept star to reach the server', () => server.state.gallery.getImage(image.image_name)?.starred === true);
+      await until('the status to clear', async () => (await app.status()).message === null);
+      await app.stop();
+      expect(existsSync(cacheFile)).toBe(true);
+      expectWhole(readCacheFile(cacheFile));
+    },
+  );
 });

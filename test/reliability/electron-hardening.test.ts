@@ -58,7 +58,8 @@ describe('the window', () => {
     expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
     expect(policy.has('frame-src') || policy.has('child-src') || policy.has('worker-src')).toBe(false);
     for (const [name, sources] of policy) {
-      for (const source of sources) expect(source, `${name} ${source}`).not.toMatch(/unsafe-eval|wasm-unsafe-eval|^\*$|^https?:|^blob:|^filesystem:/);
+      for (const source of sources)
+        expect(source, `${name} ${source}`).not.toMatch(/unsafe-eval|wasm-unsafe-eval|^\*$|^https?:|^blob:|^filesystem:/);
     }
   });
 
@@ -66,14 +67,30 @@ describe('the window', () => {
     const opened: string[] = [];
     const guards = windowGuards(PACKAGED, (url) => opened.push(url));
     const safe = ['https://invoke.ai/docs', 'http://127.0.0.1:9090/'];
-    const unsafe = ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,<script>alert(1)</script>', 'ivk-media://images/a.png', 'about:blank', 'smb://host/share', 'vbscript:x', '', 'not a url'];
+    const unsafe = [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'data:text/html,<script>alert(1)</script>',
+      'ivk-media://images/a.png',
+      'about:blank',
+      'smb://host/share',
+      'vbscript:x',
+      '',
+      'not a url',
+    ];
     for (const url of [...safe, ...unsafe]) expect(guards.windowOpen({ url }), url).toEqual({ action: 'deny' });
     expect(opened).toEqual(safe);
   });
 
   it('never navigates or redirects away, not even to another page of its own, and attaches no webview', () => {
     const guards = windowGuards(PACKAGED, () => undefined);
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', PACKAGED.replace('index.html', 'other.html'), PACKAGED, 'javascript:alert(1)']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      PACKAGED.replace('index.html', 'other.html'),
+      PACKAGED,
+      'javascript:alert(1)',
+    ]) {
       let prevented = 0;
       guards.navigation({ preventDefault: () => prevented++ }, url);
       expect(prevented, url).toBe(1);
@@ -86,9 +103,29 @@ describe('the window', () => {
   it('denies every permission request and check, except writing to the clipboard from its own page', () => {
     const guards = windowGuards(PACKAGED, () => undefined);
     const permissions = [
-      'clipboard-read', 'clipboard-sanitized-write', 'display-capture', 'fullscreen', 'geolocation', 'idle-detection', 'media',
-      'mediaKeySystem', 'midi', 'midiSysex', 'notifications', 'pointerLock', 'keyboardLock', 'openExternal', 'speaker-selection',
-      'storage-access', 'top-level-storage-access', 'window-management', 'fileSystem', 'hid', 'serial', 'usb', 'unknown',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'display-capture',
+      'fullscreen',
+      'geolocation',
+      'idle-detection',
+      'media',
+      'mediaKeySystem',
+      'midi',
+      'midiSysex',
+      'notifications',
+      'pointerLock',
+      'keyboardLock',
+      'openExternal',
+      'speaker-selection',
+      'storage-access',
+      'top-level-storage-access',
+      'window-management',
+      'fileSystem',
+      'hid',
+      'serial',
+      'usb',
+      'unknown',
     ];
     const ask = (url: string, permission: string) => {
       let granted: boolean | undefined;
@@ -99,8 +136,15 @@ describe('the window', () => {
     };
     const grantedToApp = permissions.filter((permission) => ask(`${PACKAGED}#/gallery`, permission));
     expect(grantedToApp).toEqual(['clipboard-sanitized-write']);
-    for (const stranger of ['https://evil.example/', 'file:///tmp/evil.html', 'file:///opt/InvokeAI Gallery/resources/app/out/renderer/other.html']) {
-      expect(permissions.filter((permission) => ask(stranger, permission)), stranger).toEqual([]);
+    for (const stranger of [
+      'https://evil.example/',
+      'file:///tmp/evil.html',
+      'file:///opt/InvokeAI Gallery/resources/app/out/renderer/other.html',
+    ]) {
+      expect(
+        permissions.filter((permission) => ask(stranger, permission)),
+        stranger,
+      ).toEqual([]);
     }
     // Without a URL to go by (no details, no page), nothing is granted.
     let granted: boolean | undefined;
@@ -112,7 +156,13 @@ describe('the window', () => {
     const guards = windowGuards(PACKAGED, () => undefined);
     let sent: Record<string, string[]> | undefined;
     guards.headersReceived(
-      { responseHeaders: { 'content-security-policy': ["default-src *; script-src 'unsafe-eval'"], 'Content-Type': ['text/html'], 'CONTENT-SECURITY-POLICY': 'x' } },
+      {
+        responseHeaders: {
+          'content-security-policy': ["default-src *; script-src 'unsafe-eval'"],
+          'Content-Type': ['text/html'],
+          'CONTENT-SECURITY-POLICY': 'x',
+        },
+      },
       (response) => (sent = response.responseHeaders),
     );
     expect(sent).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
@@ -124,7 +174,9 @@ describe('the window', () => {
     expect(isTrustedSenderUrl(`${PACKAGED}#/jobs`, PACKAGED)).toBe(true);
     expect(isTrustedSenderUrl(`${PACKAGED}?x=1`, PACKAGED)).toBe(true);
     expect(isTrustedSenderUrl('file:///tmp/evil.html', PACKAGED)).toBe(false);
-    expect(isTrustedSenderUrl('file:///opt/InvokeAI%20Gallery/resources/app/out/renderer/../../../../../../tmp/x.html', PACKAGED)).toBe(false);
+    expect(isTrustedSenderUrl('file:///opt/InvokeAI%20Gallery/resources/app/out/renderer/../../../../../../tmp/x.html', PACKAGED)).toBe(
+      false,
+    );
     expect(isTrustedSenderUrl('https://evil.example/index.html', PACKAGED)).toBe(false);
     expect(isTrustedSenderUrl(undefined, PACKAGED)).toBe(false);
     expect(isTrustedSenderUrl('http://localhost:5173/#/x', 'http://localhost:5173/')).toBe(true);
@@ -164,7 +216,28 @@ describe('the media scheme', () => {
   });
 
   it('maps only plain image names, and every one of them to a file inside its cache folder', () => {
-    const hostile = ['..', '.', '../settings.json', '..%2Fsettings.json', 'a/b.png', 'a\\b.png', '/etc/passwd', 'C:\\x.png', '.hidden', 'x.png.', 'x.png\u0000.webp', 'CON', 'nul.png', 'com1.txt', 'ａ.png', '\u2024\u2024', '', 'x'.repeat(201), ' a.png', 'a.png '];
+    const hostile = [
+      '..',
+      '.',
+      '../settings.json',
+      '..%2Fsettings.json',
+      'a/b.png',
+      'a\\b.png',
+      '/etc/passwd',
+      'C:\\x.png',
+      '.hidden',
+      'x.png.',
+      'x.png\u0000.webp',
+      'CON',
+      'nul.png',
+      'com1.txt',
+      'ａ.png',
+      '\u2024\u2024',
+      '',
+      'x'.repeat(201),
+      ' a.png',
+      'a.png ',
+    ];
     for (const name of hostile) expect(isValidImageName(name), JSON.stringify(name)).toBe(false);
     const root = join(session.cache.dir, 'thumbnails');
     for (const name of ['a1b2.png', 'ab', 'A-b_c.1.png', `${'7'.repeat(36)}.png`, '0']) {
@@ -177,13 +250,29 @@ describe('the media scheme', () => {
   it('parses only ivk-media://thumbnails/<name> and ivk-media://images/<name>', () => {
     expect(parseMediaUrl('ivk-media://thumbnails/a1b2.png')).toEqual({ kind: 'thumbnails', name: 'a1b2.png' });
     expect(parseMediaUrl('ivk-media://images/a%31b2.png')).toEqual({ kind: 'images', name: 'a1b2.png' });
-    for (const url of ['ivk-media://settings/a.png', 'ivk-media://thumbnails/', 'ivk-media://thumbnails/a/b.png', 'ivk-media://thumbnails/%E0%A4%A', 'file:///etc/passwd', 'not a url', 'ivk-media://thumbnails']) {
+    for (const url of [
+      'ivk-media://settings/a.png',
+      'ivk-media://thumbnails/',
+      'ivk-media://thumbnails/a/b.png',
+      'ivk-media://thumbnails/%E0%A4%A',
+      'file:///etc/passwd',
+      'not a url',
+      'ivk-media://thumbnails',
+    ]) {
       expect(parseMediaUrl(url), url).toBeNull();
     }
   });
 
   it('refuses every address outside the cache, without reading a file or asking the server', async () => {
-    for (const name of ['../../settings.json', '..%2F..%2Fsettings.json', 'a1b2.png/../../../settings.json', '/etc/passwd', '.', '..', 'a1b2.png\u0000']) {
+    for (const name of [
+      '../../settings.json',
+      '..%2F..%2Fsettings.json',
+      'a1b2.png/../../../settings.json',
+      '/etc/passwd',
+      '.',
+      '..',
+      'a1b2.png\u0000',
+    ]) {
       for (const kind of ['thumbnails', 'images'] as const) {
         const result = await readMedia(session, kind, name);
         expect(result, `${kind}/${name}`).toMatchObject({ ok: false, status: 400 });

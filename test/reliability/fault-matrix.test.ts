@@ -109,7 +109,11 @@ async function readsWhileFaulty(app: App, server: LoggedStandIn, fault: Fault): 
   const cached = app.services.session().cache.countImages(ALL);
   let held: LoggedRequest | undefined;
   if (fault.name === 'latency') {
-    held = await until('an app request held by the slow server', () => server.requests.find((request) => request.path.startsWith('/api/') && !request.done), 5_000);
+    held = await until(
+      'an app request held by the slow server',
+      () => server.requests.find((request) => request.path.startsWith('/api/') && !request.done),
+      5_000,
+    );
   }
   const page = await app.call<ImagePage>('images.page', { query: ALL, offset: 0, limit: 500 });
   expect(page.total).toBe(app.services.session().cache.countImages(ALL));
@@ -119,18 +123,28 @@ async function readsWhileFaulty(app: App, server: LoggedStandIn, fault: Fault): 
 }
 
 async function showsFault(app: App, fault: Fault): Promise<AppStatus> {
-  return until(`the status to show the ${fault.name}`, async () => {
-    const status = await app.status();
-    return fault.shows(status) ? status : null;
-  }, 15_000, () => app.status());
+  return until(
+    `the status to show the ${fault.name}`,
+    async () => {
+      const status = await app.status();
+      return fault.shows(status) ? status : null;
+    },
+    15_000,
+    () => app.status(),
+  );
 }
 
 async function settled(app: App, server: LoggedStandIn): Promise<void> {
   await converged(app.services, server);
-  await until('online with nothing to report', async () => {
-    const status = await app.status();
-    return status.connection === 'online' && status.message === null && status.outbox === 0;
-  }, 15_000, () => app.status());
+  await until(
+    'online with nothing to report',
+    async () => {
+      const status = await app.status();
+      return status.connection === 'online' && status.message === null && status.outbox === 0;
+    },
+    15_000,
+    () => app.status(),
+  );
 }
 
 /**
@@ -154,7 +168,14 @@ async function runJobBehindTheBack(server: LoggedStandIn): Promise<void> {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
       prepend: false,
-      batch: { runs: 1, graph: { id: 'g', nodes: { b: { id: 'b', type: 'blank_image', width: 32, height: 32, is_intermediate: false, use_cache: false } }, edges: [] } },
+      batch: {
+        runs: 1,
+        graph: {
+          id: 'g',
+          nodes: { b: { id: 'b', type: 'blank_image', width: 32, height: 32, is_intermediate: false, use_cache: false } },
+          edges: [],
+        },
+      },
     }),
   });
   expect(response.status).toBe(200);
@@ -176,7 +197,12 @@ describe.each(FAULTS)('fault: $name', (fault) => {
     else await missAnEvent(app, server);
 
     await fault.off(server);
-    await until('the first sync to complete', async () => (await app.status()).last_sync !== null, 15_000, () => app.status());
+    await until(
+      'the first sync to complete',
+      async () => (await app.status()).last_sync !== null,
+      15_000,
+      () => app.status(),
+    );
     await settled(app, server);
   });
 
@@ -244,10 +270,15 @@ describe.each(FAULTS)('fault: $name', (fault) => {
     }
 
     await fault.off(server);
-    await until('every accepted file to be uploaded', async () => {
-      const list = await items();
-      return list.filter((item) => item.state === 'done').length === paths.length;
-    }, 15_000, items);
+    await until(
+      'every accepted file to be uploaded',
+      async () => {
+        const list = await items();
+        return list.filter((item) => item.state === 'done').length === paths.length;
+      },
+      15_000,
+      items,
+    );
     await settled(app, server);
     const uploaded = [...server.state.gallery.images.values()].filter((image) => image.image_origin === 'external');
     for (const [width, height] of sizes) {

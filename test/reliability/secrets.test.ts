@@ -60,7 +60,9 @@ describe('the token', () => {
     };
 
     // Media, actions and an upload: files, rows and outbox entries written with the token in use.
-    const names = server.state.gallery.queryImages({ is_intermediate: false, starred_first: false }).images.map((image) => image.image_name);
+    const names = server.state.gallery
+      .queryImages({ is_intermediate: false, starred_first: false })
+      .images.map((image) => image.image_name);
     for (const name of names.slice(0, 5)) expect((await app.services.media.get('thumbnails', name)).ok).toBe(true);
     expect((await app.services.media.get('images', names[0]!)).ok).toBe(true);
     await app.call('images.star', { image_names: names.slice(0, 3), starred: true });
@@ -83,7 +85,12 @@ describe('the token', () => {
     await attempt('settings.testConnection', { server_url: 'http://127.0.0.1:9' });
     await attempt('images.details', { image_name: 'missing.png' });
     await server.goDown();
-    await until('offline', () => app.services.session().probe().then((online) => !online));
+    await until('offline', () =>
+      app.services
+        .session()
+        .probe()
+        .then((online) => !online),
+    );
     await attempt('images.star', { image_names: [names[6]!], starred: true });
     await server.comeBack();
     await until('back online with the outbox sent', async () => {
@@ -102,7 +109,9 @@ describe('the token', () => {
     // Every API request carried the token as a bearer header, the new one after the change.
     const api = server.requests.filter((request) => request.path.startsWith('/api/'));
     expect(api.length).toBeGreaterThan(20);
-    expect(new Set(api.filter((request) => request.seq < rotatedAt).map((request) => request.authorization))).toEqual(new Set([`Bearer ${TOKEN}`]));
+    expect(new Set(api.filter((request) => request.seq < rotatedAt).map((request) => request.authorization))).toEqual(
+      new Set([`Bearer ${TOKEN}`]),
+    );
     expect(new Set(api.map((request) => request.authorization))).toEqual(new Set([`Bearer ${TOKEN}`, `Bearer ${ROTATED}`]));
     expect(api.at(-1)?.authorization).toBe(`Bearer ${ROTATED}`);
     for (const request of server.requests) expect(`${request.path}${request.query}`).not.toContain(TOKEN);
@@ -119,7 +128,10 @@ describe('the token', () => {
     expect(app.notices().length).toBeGreaterThan(0);
     for (const token of [TOKEN, ROTATED]) {
       for (const form of FORMS(token)) {
-        expect(words.filter((text) => text.includes(form)), `"${form}" in messages or console`).toEqual([]);
+        expect(
+          words.filter((text) => text.includes(form)),
+          `"${form}" in messages or console`,
+        ).toEqual([]);
         for (const path of filesUnder(dataDir)) {
           if (statSync(path).size === 0) continue;
           expect(readFileSync(path).includes(Buffer.from(form, 'latin1')), `"${form}" in ${path}`).toBe(false);

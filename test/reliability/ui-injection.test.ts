@@ -70,7 +70,10 @@ describe('markup in names and metadata', () => {
     // Set up before the app's own scripts run, on every load: CSP violations are recorded.
     await page.context().addInitScript(() => {
       type Violation = { violatedDirective: string; blockedURI: string; sourceFile: string; lineNumber: number; sample: string };
-      const win = globalThis as unknown as { __violations: string[]; addEventListener(type: string, listener: (event: Violation) => void): void };
+      const win = globalThis as unknown as {
+        __violations: string[];
+        addEventListener(type: string, listener: (event: Violation) => void): void;
+      };
       win.__violations = [];
       win.addEventListener('securitypolicyviolation', (event) =>
         win.__violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber} ${event.sample}`),
@@ -88,17 +91,35 @@ describe('markup in names and metadata', () => {
     await create.getByRole('button', { name: 'Create' }).click();
     await boardButton(page, BOARD_NAME).waitFor();
     expect(await boardButton(page, BOARD_NAME).textContent()).toContain(BOARD_NAME);
-    const board = host.services.session().cache.boardList(true).boards.find((candidate) => candidate.board_name === BOARD_NAME)!;
+    const board = host.services
+      .session()
+      .cache.boardList(true)
+      .boards.find((candidate) => candidate.board_name === BOARD_NAME)!;
     expect(server.state.gallery.getBoard(board.board_id)?.board_name).toBe(BOARD_NAME);
 
     // A PNG whose file name and embedded prompt hold markup, uploaded into that board.
     const dir = mkdtempSync(join(tmpdir(), 'ivk-injection-'));
     try {
       const path = join(dir, FILE_NAME);
-      const metadata = { positive_prompt: PROMPT, negative_prompt: NEGATIVE, seed: 7, model: { name: '<b>bold model</b>', base: 'sdxl' }, steps: 12, cfg_scale: 6, scheduler: '<i>euler</i>' };
-      writeFileSync(path, encodePng(renderSolid(48, 32, { r: 9, g: 99, b: 199, a: 255 }, 'RGB'), { invokeai_metadata: JSON.stringify(metadata) }));
+      const metadata = {
+        positive_prompt: PROMPT,
+        negative_prompt: NEGATIVE,
+        seed: 7,
+        model: { name: '<b>bold model</b>', base: 'sdxl' },
+        steps: 12,
+        cfg_scale: 6,
+        scheduler: '<i>euler</i>',
+      };
+      writeFileSync(
+        path,
+        encodePng(renderSolid(48, 32, { r: 9, g: 99, b: 199, a: 255 }, 'RGB'), { invokeai_metadata: JSON.stringify(metadata) }),
+      );
       await galleryGrid(page).evaluate(
-        (grid, request) => (grid.ownerDocument.defaultView as unknown as { ivk: { invoke(channel: string, input: unknown): Promise<unknown> } }).ivk.invoke('uploads.start', request),
+        (grid, request) =>
+          (grid.ownerDocument.defaultView as unknown as { ivk: { invoke(channel: string, input: unknown): Promise<unknown> } }).ivk.invoke(
+            'uploads.start',
+            request,
+          ),
         { paths: [path], board_id: board.board_id, category: 'general' },
       );
       // Started outside the UI's own drop handler, so the panel is opened from the status bar.
@@ -133,13 +154,23 @@ describe('markup in names and metadata', () => {
     await viewer(page).getByRole('button', { name: 'Close viewer' }).click();
 
     // A notice that quotes the markup: a rename the server refuses (the board was deleted elsewhere).
-    const doomed = host.services.session().cache.boardList(true).boards.find((candidate) => candidate.board_name !== BOARD_NAME && !candidate.pending)!;
+    const doomed = host.services
+      .session()
+      .cache.boardList(true)
+      .boards.find((candidate) => candidate.board_name !== BOARD_NAME && !candidate.pending)!;
     server.state.gallery.deleteBoard(doomed.board_id, false);
     await galleryGrid(page).evaluate(
-      (grid, request) => (grid.ownerDocument.defaultView as unknown as { ivk: { invoke(channel: string, input: unknown): Promise<unknown> } }).ivk.invoke('boards.rename', request),
+      (grid, request) =>
+        (grid.ownerDocument.defaultView as unknown as { ivk: { invoke(channel: string, input: unknown): Promise<unknown> } }).ivk.invoke(
+          'boards.rename',
+          request,
+        ),
       { board_id: doomed.board_id, name: SCRIPT },
     );
-    await page.getByRole('alert').filter({ hasText: `Renaming a board to "${SCRIPT}" failed` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `Renaming a board to "${SCRIPT}" failed` })
+      .waitFor();
 
     expect(await probe(page, dialogs)).toEqual({ dialogs: [], pwned: null, violations: [], injected: 0 });
   });

@@ -46,7 +46,13 @@ describe('boards', () => {
   it('creates (201, query param), renames and archives (PATCH → 201), refuses extra keys (422)', async () => {
     const created = await req('POST', '/api/v1/boards/?board_name=Fresh%20Board');
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ board_name: 'Fresh Board', image_count: 0, asset_count: 0, cover_image_name: null, archived: false });
+    expect(created.json).toMatchObject({
+      board_name: 'Fresh Board',
+      image_count: 0,
+      asset_count: 0,
+      cover_image_name: null,
+      archived: false,
+    });
     const id = created.json.board_id;
     const patched = await req('PATCH', `/api/v1/boards/${id}`, { board_name: 'Renamed', archived: true, board_visibility: 'shared' });
     expect(patched.status).toBe(201);
@@ -84,8 +90,14 @@ describe('boards', () => {
     expect((await board(target)).cover_image_name).toBe(older.image_name);
 
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(encodePng(renderSolid(8, 8, { r: 5, g: 5, b: 5, a: 255 }, 'RGB')))], { type: 'image/png' }), 'x.png');
-    const up = await call(ctx.s.url, 'POST', `/api/v1/images/upload?image_category=mask&is_intermediate=false&board_id=${target}`, { body: form });
+    form.append(
+      'file',
+      new Blob([new Uint8Array(encodePng(renderSolid(8, 8, { r: 5, g: 5, b: 5, a: 255 }, 'RGB')))], { type: 'image/png' }),
+      'x.png',
+    );
+    const up = await call(ctx.s.url, 'POST', `/api/v1/images/upload?image_category=mask&is_intermediate=false&board_id=${target}`, {
+      body: form,
+    });
     expect(up.json.board_id).toBe(target);
     expect(await board(target)).toMatchObject({ image_count: 2, asset_count: 1 });
 
@@ -101,13 +113,19 @@ describe('boards', () => {
     expect((await req('POST', '/api/v1/board_images/', { board_id: 'none', image_name: a!.image_name })).status).toBe(404);
   });
 
-  it('lists a board\'s image names, including none', async () => {
+  it("lists a board's image names, including none", async () => {
     const id = [...ctx.s.state.gallery.boards.keys()][1]!;
     const names = (await req('GET', `/api/v1/boards/${id}/image_names`)).json as string[];
-    expect(names.sort()).toEqual([...ctx.s.state.gallery.images.values()].filter((r) => r.board_id === id).map((r) => r.image_name).sort());
+    expect(names.sort()).toEqual(
+      [...ctx.s.state.gallery.images.values()]
+        .filter((r) => r.board_id === id)
+        .map((r) => r.image_name)
+        .sort(),
+    );
     expect((await req('GET', '/api/v1/boards/no-such-board/image_names')).json).toEqual({ detail: 'Board not found' });
     const none = (await req('GET', '/api/v1/boards/none/image_names?categories=general&is_intermediate=false')).json as string[];
-    for (const n of none) expect(ctx.s.state.gallery.getImage(n)).toMatchObject({ board_id: null, image_category: 'general', is_intermediate: false });
+    for (const n of none)
+      expect(ctx.s.state.gallery.getImage(n)).toMatchObject({ board_id: null, image_category: 'general', is_intermediate: false });
   });
 
   it('deletes a board, moving its images to Uncategorized or deleting them', async () => {

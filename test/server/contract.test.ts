@@ -48,7 +48,9 @@ describe('every answer matches the schema', () => {
   });
 
   it('images', async () => {
-    const list = (await req('GET', '/api/v1/images/?limit=50&categories=general&categories=user&is_intermediate=false&order_dir=ASC&search_term=a')).json;
+    const list = (
+      await req('GET', '/api/v1/images/?limit=50&categories=general&categories=user&is_intermediate=false&order_dir=ASC&search_term=a')
+    ).json;
     await req('GET', '/api/v1/images/?limit=5000');
     await req('GET', '/api/v1/images/names?board_id=none&starred_first=false');
     const name = list.items[0].image_name as string;
@@ -111,7 +113,9 @@ describe('every event matches the schema', () => {
       const existing = ctx.s.state.gallery.queryImages({}).images[0]!.image_name;
       const passthrough = await req('POST', `${Q}/enqueue_batch`, loadImageBatch(existing));
       for (const id of [ok.json.item_ids[0], bad.json.item_ids[0], passthrough.json.item_ids[0]]) {
-        await client.waitFor((e) => e.event === 'queue_item_status_changed' && e.payload.item_id === id && e.payload.status !== 'in_progress');
+        await client.waitFor(
+          (e) => e.event === 'queue_item_status_changed' && e.payload.item_id === id && e.payload.status !== 'in_progress',
+        );
       }
       await req('PUT', `${Q}/processor/pause`);
       const cancel = await req('POST', `${Q}/enqueue_batch`, blankImageBatch());
@@ -120,8 +124,17 @@ describe('every event matches the schema', () => {
       await req('PUT', `${Q}/clear`);
       await client.waitFor((e) => e.event === 'queue_cleared');
       const names = new Set(sent.map((e) => e.event));
-      for (const e of ['batch_enqueued', 'queue_item_status_changed', 'invocation_started', 'invocation_progress',
-        'invocation_complete', 'invocation_error', 'queue_items_canceled', 'queue_cleared']) expect(names).toContain(e);
+      for (const e of [
+        'batch_enqueued',
+        'queue_item_status_changed',
+        'invocation_started',
+        'invocation_progress',
+        'invocation_complete',
+        'invocation_error',
+        'queue_items_canceled',
+        'queue_cleared',
+      ])
+        expect(names).toContain(e);
       for (const { event, payload } of [...sent, ...client.events]) expect(validateEvent(event, payload).errors, event).toEqual([]);
     } finally {
       stop();

@@ -107,29 +107,58 @@ export class EventHub {
       session_id: item.session_id,
     };
     const redacted = {
-      ...full, user_id: 'redacted', batch_id: 'redacted', session_id: 'redacted', origin: null, destination: null,
-      error_type: null, error_message: null, error_traceback: null,
+      ...full,
+      user_id: 'redacted',
+      batch_id: 'redacted',
+      session_id: 'redacted',
+      origin: null,
+      destination: null,
+      error_type: null,
+      error_message: null,
+      error_traceback: null,
       batch_status: { ...snapshot.batchStatus, batch_id: 'redacted', origin: null, destination: null },
     };
     this.sendWithRedactedCopy('queue_item_status_changed', full, redacted, item.queue_id);
   }
 
-  batchEnqueued(queueId: string, batch: { batch_id: string; origin: string | null }, enqueued: number, requested: number, priority: number): void {
+  batchEnqueued(
+    queueId: string,
+    batch: { batch_id: string; origin: string | null },
+    enqueued: number,
+    requested: number,
+    priority: number,
+  ): void {
     const full = {
-      timestamp: timestamp(), queue_id: queueId, batch_id: batch.batch_id, enqueued, requested, priority, origin: batch.origin, user_id: 'system',
+      timestamp: timestamp(),
+      queue_id: queueId,
+      batch_id: batch.batch_id,
+      enqueued,
+      requested,
+      priority,
+      origin: batch.origin,
+      user_id: 'system',
     };
     this.sendWithRedactedCopy('batch_enqueued', full, { ...full, batch_id: 'redacted', user_id: 'redacted', origin: null }, queueId);
   }
 
   queueItemsCanceled(queueId: string, ids: number[]): void {
     const full = {
-      timestamp: timestamp(), queue_id: queueId, canceled_item_ids: ids, user_ids: ids.length > 0 ? ['system'] : [],
+      timestamp: timestamp(),
+      queue_id: queueId,
+      canceled_item_ids: ids,
+      user_ids: ids.length > 0 ? ['system'] : [],
       canceled_item_ids_by_user: ids.length > 0 ? { system: ids } : {},
     };
     this.send('queue_items_canceled', full, [OWNER_ROOM, ADMIN_ROOM]);
-    this.io.to(queueId).except([OWNER_ROOM, ADMIN_ROOM]).emit('queue_items_canceled', {
-      ...full, canceled_item_ids: [], user_ids: [], canceled_item_ids_by_user: {},
-    });
+    this.io
+      .to(queueId)
+      .except([OWNER_ROOM, ADMIN_ROOM])
+      .emit('queue_items_canceled', {
+        ...full,
+        canceled_item_ids: [],
+        user_ids: [],
+        canceled_item_ids_by_user: {},
+      });
   }
 
   /** Clearing the whole queue (everyone's items): only the queue room hears it. */
@@ -159,7 +188,9 @@ export class EventHub {
   }
 
   invocationProgress(
-    item: QueueItemRecord, invocation: GraphNode, sourceId: string,
+    item: QueueItemRecord,
+    invocation: GraphNode,
+    sourceId: string,
     progress: { message: string; percentage: number | null; image: { width: number; height: number; dataURL: string } | null },
   ): void {
     this.send('invocation_progress', { ...this.invocationBase(item, invocation, sourceId), ...progress, device: null }, [OWNER_ROOM]);
@@ -169,10 +200,21 @@ export class EventHub {
     this.send('invocation_complete', { ...this.invocationBase(item, invocation, sourceId), result }, [OWNER_ROOM, ADMIN_ROOM]);
   }
 
-  invocationError(item: QueueItemRecord, invocation: GraphNode, sourceId: string, error: { type: string; message: string; traceback: string }): void {
-    this.send('invocation_error', {
-      ...this.invocationBase(item, invocation, sourceId),
-      error_type: error.type, error_message: error.message, error_traceback: error.traceback,
-    }, [OWNER_ROOM, ADMIN_ROOM]);
+  invocationError(
+    item: QueueItemRecord,
+    invocation: GraphNode,
+    sourceId: string,
+    error: { type: string; message: string; traceback: string },
+  ): void {
+    this.send(
+      'invocation_error',
+      {
+        ...this.invocationBase(item, invocation, sourceId),
+        error_type: error.type,
+        error_message: error.message,
+        error_traceback: error.traceback,
+      },
+      [OWNER_ROOM, ADMIN_ROOM],
+    );
   }
 }

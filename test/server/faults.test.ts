@@ -96,7 +96,7 @@ describe('faults, in-process', () => {
   });
 });
 
-describe('the real server\'s polling quirk', () => {
+describe("the real server's polling quirk", () => {
   it('answers engine.io polling with 500 when gzip is accepted; websocket is unaffected', async () => {
     const poll = (encoding: string) =>
       fetch(`${ctx.s.url}/ws/socket.io/?EIO=4&transport=polling`, { headers: { 'accept-encoding': encoding } });
@@ -129,7 +129,10 @@ describe('faults over the control route', () => {
     expect(res.status).toBe(202);
     let sawDown = false;
     for (let i = 0; i < 200; i++) {
-      const ok = await version().then(() => true, () => false);
+      const ok = await version().then(
+        () => true,
+        () => false,
+      );
       if (!ok) sawDown = true;
       else if (sawDown) break;
       await new Promise((r) => setTimeout(r, 20));

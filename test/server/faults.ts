@@ -56,7 +56,16 @@ export interface FaultControl {
   refuseSockets(refuse: boolean): void;
 }
 
-const KNOWN_KEYS = new Set(['pathPrefix', 'latencyMs', 'errorRate', 'errorStatus', 'dropRate', 'dropAfterFraction', 'malformedRate', 'times']);
+const KNOWN_KEYS = new Set([
+  'pathPrefix',
+  'latencyMs',
+  'errorRate',
+  'errorStatus',
+  'dropRate',
+  'dropAfterFraction',
+  'malformedRate',
+  'times',
+]);
 
 /** Checks a rule from an HTTP body; returns an error message or the rule. */
 export function parseFaultRule(input: unknown): FaultRule | string {
@@ -72,7 +81,8 @@ export function parseFaultRule(input: unknown): FaultRule | string {
     const v = rule[key];
     if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1)) return `${key} must be a number from 0 to 1`;
   }
-  if (rule.errorStatus !== undefined && ((rule.errorStatus as number) < 500 || (rule.errorStatus as number) > 599)) return 'errorStatus must be a 5xx status';
+  if (rule.errorStatus !== undefined && ((rule.errorStatus as number) < 500 || (rule.errorStatus as number) > 599))
+    return 'errorStatus must be a 5xx status';
   return rule as FaultRule;
 }
 

@@ -137,12 +137,20 @@ export async function connectEvents(base: string, subscribe = true): Promise<Eve
 /** A one-node graph of InvokeAI's model-free `blank_image`. */
 export function blankImageBatch(opts: { width?: number; height?: number; boardId?: string; metadata?: object; runs?: number } = {}) {
   const node: Record<string, unknown> = {
-    id: 'blank', type: 'blank_image', width: opts.width ?? 64, height: opts.height ?? 48,
-    color: { r: 30, g: 120, b: 200, a: 255 }, is_intermediate: false, use_cache: false,
+    id: 'blank',
+    type: 'blank_image',
+    width: opts.width ?? 64,
+    height: opts.height ?? 48,
+    color: { r: 30, g: 120, b: 200, a: 255 },
+    is_intermediate: false,
+    use_cache: false,
   };
   if (opts.boardId) node.board = { board_id: opts.boardId };
   if (opts.metadata) node.metadata = opts.metadata;
-  return { batch: { graph: { id: 'g', nodes: { blank: node }, edges: [] }, runs: opts.runs ?? 1, origin: 'tests', destination: 'gallery' }, prepend: false };
+  return {
+    batch: { graph: { id: 'g', nodes: { blank: node }, edges: [] }, runs: opts.runs ?? 1, origin: 'tests', destination: 'gallery' },
+    prepend: false,
+  };
 }
 
 /** A one-node graph that loads an image by name (fails when it does not exist). */

@@ -27,7 +27,9 @@ export interface Reply {
 }
 
 export const json = (value: unknown, status = 200, headers?: Record<string, string>): Reply => ({
-  status, json: value, ...(headers ? { headers } : {}),
+  status,
+  json: value,
+  ...(headers ? { headers } : {}),
 });
 
 export class RequestContext {
@@ -96,7 +98,12 @@ export class RequestContext {
     const value = this.param(name);
     if (!/^[-+]?\d+$/.test(value)) {
       throw new ValidationFailure([
-        { type: 'int_parsing', loc: ['path', name], msg: 'Input should be a valid integer, unable to parse string as an integer', input: value },
+        {
+          type: 'int_parsing',
+          loc: ['path', name],
+          msg: 'Input should be a valid integer, unable to parse string as an integer',
+          input: value,
+        },
       ]);
     }
     return Number.parseInt(value, 10);

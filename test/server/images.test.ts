@@ -74,7 +74,10 @@ describe('image lists', () => {
     expect(res.status).toBe(422);
     const types = Object.fromEntries(res.json.detail.map((d: any) => [d.loc.join('.'), d.type]));
     expect(types).toEqual({
-      'query.order_dir': 'enum', 'query.starred_first': 'bool_parsing', 'query.offset': 'greater_than_equal', 'query.categories.0': 'enum',
+      'query.order_dir': 'enum',
+      'query.starred_first': 'bool_parsing',
+      'query.offset': 'greater_than_equal',
+      'query.categories.0': 'enum',
     });
   });
 
@@ -103,7 +106,9 @@ describe('one image', () => {
     expect(typeof JSON.parse(wf.graph).nodes).toBe('object');
     expect(dto.has_workflow).toBe(true); // a graph is enough
     expect((await get('/api/v1/images/i/nope.png/urls')).json).toEqual({
-      image_name: 'nope.png', image_url: 'api/v1/images/i/nope.png/full', thumbnail_url: 'api/v1/images/i/nope.png/thumbnail',
+      image_name: 'nope.png',
+      image_url: 'api/v1/images/i/nope.png/full',
+      thumbnail_url: 'api/v1/images/i/nope.png/thumbnail',
     });
     const missing = await get('/api/v1/images/i/nope.png');
     expect(missing.status).toBe(404);
@@ -130,7 +135,12 @@ describe('one image', () => {
   });
 
   it('sizes thumbnails like PIL: never upscaled, the short side rounded to the closest aspect', async () => {
-    for (const [w, h, tw, th] of [[40, 20, 40, 20], [513, 7, 256, 4], [100, 300, 85, 256], [511, 383, 256, 192]] as const) {
+    for (const [w, h, tw, th] of [
+      [40, 20, 40, 20],
+      [513, 7, 256, 4],
+      [100, 300, 85, 256],
+      [511, 383, 256, 192],
+    ] as const) {
       const up = await upload(encodePng(renderSolid(w, h, { r: 1, g: 2, b: 3, a: 255 }, 'RGB')), 'image/png');
       const t = await sharp((await get(`/api/v1/images/i/${up.json.image_name}/thumbnail`)).body).metadata();
       expect([t.width, t.height]).toEqual([tw, th]);
@@ -139,7 +149,9 @@ describe('one image', () => {
 
   it('PATCH changes category and flags (strict booleans); a missing image is a 400', async () => {
     const r = ctx.s.state.gallery.queryImages({ categories: ['general'], is_intermediate: false }).images[5]!;
-    const res = await call(ctx.s.url, 'PATCH', `/api/v1/images/i/${r.image_name}`, { json: { image_category: 'user', starred: true, ignored: 1 } });
+    const res = await call(ctx.s.url, 'PATCH', `/api/v1/images/i/${r.image_name}`, {
+      json: { image_category: 'user', starred: true, ignored: 1 },
+    });
     expect(res.json).toMatchObject({ image_category: 'user', starred: true });
     const strict = await call(ctx.s.url, 'PATCH', `/api/v1/images/i/${r.image_name}`, { json: { starred: 'yes' } });
     expect(strict.status).toBe(422);
@@ -150,7 +162,12 @@ describe('one image', () => {
   });
 });
 
-async function upload(data: Buffer, type: string, query: string = 'image_category=user&is_intermediate=false', fields: Record<string, string> = {}) {
+async function upload(
+  data: Buffer,
+  type: string,
+  query: string = 'image_category=user&is_intermediate=false',
+  fields: Record<string, string> = {},
+) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('file', new Blob([new Uint8Array(data)], { type }), 'upload.bin');
@@ -171,7 +188,9 @@ describe('upload', () => {
   });
 
   it('converts a JPEG to PNG and takes metadata from the form field', async () => {
-    const jpeg = await sharp({ create: { width: 20, height: 10, channels: 3, background: { r: 255, g: 0, b: 0 } } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 20, height: 10, channels: 3, background: { r: 255, g: 0, b: 0 } } })
+      .jpeg()
+      .toBuffer();
     const res = await upload(jpeg, 'image/jpeg', 'image_category=control&is_intermediate=true', { metadata: JSON.stringify({ a: 1 }) });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ image_category: 'control', is_intermediate: true, width: 20, height: 10 });
@@ -195,12 +214,20 @@ describe('upload', () => {
 
   it('keeps only a valid embedded workflow or graph, and resizes to resize_to exactly', async () => {
     const graph = JSON.stringify({ id: 'g', nodes: {}, edges: [] });
-    const withGraph = await upload(encodePng(renderSolid(8, 8, { r: 0, g: 0, b: 0, a: 255 }, 'RGB'), { invokeai_workflow: '{"name":"x"}', invokeai_graph: graph }), 'image/png');
+    const withGraph = await upload(
+      encodePng(renderSolid(8, 8, { r: 0, g: 0, b: 0, a: 255 }, 'RGB'), { invokeai_workflow: '{"name":"x"}', invokeai_graph: graph }),
+      'image/png',
+    );
     expect(withGraph.json.has_workflow).toBe(true);
     expect((await get(`/api/v1/images/i/${withGraph.json.image_name}/workflow`)).json).toEqual({ workflow: null, graph });
-    const invalid = await upload(encodePng(renderSolid(8, 8, { r: 0, g: 0, b: 0, a: 255 }, 'RGB'), { invokeai_workflow: 'not json' }), 'image/png');
+    const invalid = await upload(
+      encodePng(renderSolid(8, 8, { r: 0, g: 0, b: 0, a: 255 }, 'RGB'), { invokeai_workflow: 'not json' }),
+      'image/png',
+    );
     expect(invalid.json.has_workflow).toBe(false);
-    const resized = await upload(encodePng(renderSolid(40, 20, { r: 0, g: 0, b: 0, a: 255 }, 'RGB')), 'image/png', undefined, { resize_to: '{"width":10,"height":10}' });
+    const resized = await upload(encodePng(renderSolid(40, 20, { r: 0, g: 0, b: 0, a: 255 }, 'RGB')), 'image/png', undefined, {
+      resize_to: '{"width":10,"height":10}',
+    });
     expect([resized.json.width, resized.json.height]).toEqual([10, 10]);
   });
 });

@@ -71,9 +71,10 @@ export class ImageFiles {
     if (workflow !== null) text.invokeai_workflow = workflow;
     const graph = this.store.graphOf(r);
     if (graph !== null) text.invokeai_graph = graph;
-    const raw = r.source.kind === 'pattern'
-      ? renderPattern(r.width, r.height, r.source.seed)
-      : renderSolid(r.width, r.height, r.source.color, r.source.mode);
+    const raw =
+      r.source.kind === 'pattern'
+        ? renderPattern(r.width, r.height, r.source.seed)
+        : renderSolid(r.width, r.height, r.source.color, r.source.mode);
     const png = encodePng(raw, text);
     this.full.set(r.image_name, png);
     return png;
@@ -104,9 +105,8 @@ export class ImageFiles {
   private thumbnailPipeline(r: ImageRecord): Sharp {
     const { width, height } = thumbnailSize(r.width, r.height);
     if (r.source.kind === 'file') return sharp(r.source.png).resize(width, height, { fit: 'fill' });
-    const raw = r.source.kind === 'pattern'
-      ? renderPattern(width, height, r.source.seed)
-      : renderSolid(width, height, r.source.color, r.source.mode);
+    const raw =
+      r.source.kind === 'pattern' ? renderPattern(width, height, r.source.seed) : renderSolid(width, height, r.source.color, r.source.mode);
     return sharp(raw.pixels, { raw: { width, height, channels: raw.channels } });
   }
 

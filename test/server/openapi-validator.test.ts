@@ -15,7 +15,9 @@ describe('test/support/openapi', () => {
   it('narrows big unions by their const fields', () => {
     const graph = (node: object) => ({ id: 'g', nodes: { n: node }, edges: [] });
     expect(validateComponent('Graph', graph({ id: 'n', type: 'blank_image', width: 8 })).valid).toBe(true);
-    expect(validateComponent('Graph', graph({ id: 'n', type: 'blank_image', width: 'wide' })).errors.join()).toContain('BlankImageInvocation');
+    expect(validateComponent('Graph', graph({ id: 'n', type: 'blank_image', width: 'wide' })).errors.join()).toContain(
+      'BlankImageInvocation',
+    );
     expect(validateComponent('Graph', graph({ id: 'n', type: 'not_a_node' })).errors.join()).toContain('no member');
     const [model] = generateModels();
     expect(validateResponse('get', '/api/v2/models/', 200, { models: [model] }).valid).toBe(true);

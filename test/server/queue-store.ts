@@ -118,7 +118,11 @@ function seededSession(seed: QueueItemSeed): SessionState {
     session.executed_history.push(node.id);
     if (isDecode && seed.output_image) {
       session.results[prepared.id] = {
-        type: 'image_output', image: { image_name: seed.output_image }, width: seed.params.width, height: seed.params.height, output_meta: null,
+        type: 'image_output',
+        image: { image_name: seed.output_image },
+        width: seed.params.width,
+        height: seed.params.height,
+        output_meta: null,
       };
     }
   });
@@ -168,11 +172,15 @@ export class QueueStore {
   }
 
   sessionOf(item: QueueItemRecord): SessionState {
-    if (!item.session) item.session = item.seed ? seededSession(item.seed) : emptySession(item.session_id, { id: randomUUID(), nodes: {}, edges: [] });
+    if (!item.session)
+      item.session = item.seed ? seededSession(item.seed) : emptySession(item.session_id, { id: randomUUID(), nodes: {}, edges: [] });
     return item.session;
   }
 
-  add(fields: Pick<QueueItemRecord, 'queue_id' | 'priority' | 'batch_id' | 'origin' | 'destination' | 'field_values' | 'workflow'>, graph: Graph): QueueItemRecord {
+  add(
+    fields: Pick<QueueItemRecord, 'queue_id' | 'priority' | 'batch_id' | 'origin' | 'destination' | 'field_values' | 'workflow'>,
+    graph: Graph,
+  ): QueueItemRecord {
     const now = nowTimestamp();
     const session_id = randomUUID();
     const item: QueueItemRecord = {
@@ -325,7 +333,9 @@ export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]),
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, withoutNulls(v)]),
     );
   }
   return value;

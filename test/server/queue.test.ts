@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { blankImageBatch, call, connectEvents, loadImageBatch, queueIdle, schemaProblems, useStandIn, type EventClient, type Recorded } from './helpers';
+import {
+  blankImageBatch,
+  call,
+  connectEvents,
+  loadImageBatch,
+  queueIdle,
+  schemaProblems,
+  useStandIn,
+  type EventClient,
+  type Recorded,
+} from './helpers';
 
 const ctx = useStandIn({ seed: 9, jobStepMs: 10 });
 const req = (method: string, path: string, json?: unknown) => call(ctx.s.url, method, path, json === undefined ? {} : { json });
@@ -8,8 +18,12 @@ const Q = '/api/v1/queue/default';
 /** The events of one item, as `name` or `name:status`. */
 function trail(client: EventClient, itemId: number, batchId: string): string[] {
   return client.events
-    .filter((e: Recorded) => e.payload.item_id === itemId || (e.event === 'batch_enqueued' && e.payload.batch_id === batchId)
-      || (e.event === 'queue_items_canceled' && e.payload.canceled_item_ids.includes(itemId)))
+    .filter(
+      (e: Recorded) =>
+        e.payload.item_id === itemId ||
+        (e.event === 'batch_enqueued' && e.payload.batch_id === batchId) ||
+        (e.event === 'queue_items_canceled' && e.payload.canceled_item_ids.includes(itemId)),
+    )
     .map((e) => (e.event === 'queue_item_status_changed' ? `${e.event}:${e.payload.status}` : e.event));
 }
 
@@ -36,15 +50,23 @@ describe('session queue over the socket (websocket transport)', () => {
     try {
       const boardId = [...ctx.s.state.gallery.boards.keys()][0]!;
       const before = (await req('GET', `/api/v1/boards/${boardId}`)).json.image_count;
-      const res = await req('POST', `${Q}/enqueue_batch`, blankImageBatch({ width: 80, height: 40, boardId, metadata: { positive_prompt: 'queue test' } }));
+      const res = await req(
+        'POST',
+        `${Q}/enqueue_batch`,
+        blankImageBatch({ width: 80, height: 40, boardId, metadata: { positive_prompt: 'queue test' } }),
+      );
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ queue_id: 'default', enqueued: 1, requested: 1, priority: 0 });
       const itemId = res.json.item_ids[0] as number;
       const batchId = res.json.batch.batch_id as string;
       await client.waitFor(terminal(itemId));
       expect(trail(client, itemId, batchId)).toEqual([
-        'batch_enqueued', 'queue_item_status_changed:in_progress', 'invocation_started',
-        'invocation_progress', 'invocation_complete', 'queue_item_status_changed:completed',
+        'batch_enqueued',
+        'queue_item_status_changed:in_progress',
+        'invocation_started',
+        'invocation_progress',
+        'invocation_complete',
+        'queue_item_status_changed:completed',
       ]);
       const complete = client.events.find((e) => e.event === 'invocation_complete' && e.payload.item_id === itemId)!.payload;
       expect(complete.invocation).toMatchObject({ type: 'blank_image', width: 80, height: 40 });
@@ -57,7 +79,12 @@ describe('session queue over the socket (websocket transport)', () => {
       const item = (await req('GET', `${Q}/i/${itemId}`)).json;
       expect(item).toMatchObject({ status: 'completed', session_id: dto.session_id, status_sequence: 2 });
       expect(item).not.toHaveProperty('error_type'); // nulls are left out on this route
-      expect(Object.values(item.session.results)).toContainEqual({ type: 'image_output', image: { image_name: imageName }, width: 80, height: 40 });
+      expect(Object.values(item.session.results)).toContainEqual({
+        type: 'image_output',
+        image: { image_name: imageName },
+        width: 80,
+        height: 40,
+      });
       const progress = client.events.find((e) => e.event === 'invocation_progress' && e.payload.item_id === itemId)!.payload;
       expect(progress).toMatchObject({ message: 'Saving image', percentage: null, image: null });
       expect(complete.result).toEqual({ type: 'image_output', image: { image_name: imageName }, width: 80, height: 40, output_meta: null });
@@ -74,7 +101,11 @@ describe('session queue over the socket (websocket transport)', () => {
       const itemId = res.json.item_ids[0] as number;
       await client.waitFor((e) => e.event === 'invocation_error' && e.payload.item_id === itemId);
       expect(trail(client, itemId, res.json.batch.batch_id)).toEqual([
-        'batch_enqueued', 'queue_item_status_changed:in_progress', 'invocation_started', 'queue_item_status_changed:failed', 'invocation_error',
+        'batch_enqueued',
+        'queue_item_status_changed:in_progress',
+        'invocation_started',
+        'queue_item_status_changed:failed',
+        'invocation_error',
       ]);
       const error = client.events.find((e) => e.event === 'invocation_error' && e.payload.item_id === itemId)!.payload;
       expect(error).toMatchObject({ error_type: 'ImageRecordNotFoundException', error_message: 'Image record not found' });
@@ -121,7 +152,11 @@ describe('session queue over the socket (websocket transport)', () => {
       const itemId = res.json.item_ids[0] as number;
       await client.waitFor(terminal(itemId));
       const progress = client.events.filter((e) => e.event === 'invocation_progress' && e.payload.item_id === itemId).map((e) => e.payload);
-      expect(progress.map((p) => [p.message, p.percentage])).toEqual([['Generating (1/2)', 0.5], ['Generating (2/2)', 1], ['Saving image', null]]);
+      expect(progress.map((p) => [p.message, p.percentage])).toEqual([
+        ['Generating (1/2)', 0.5],
+        ['Generating (2/2)', 1],
+        ['Saving image', null],
+      ]);
       expect(progress[0].image.dataURL).toMatch(/^data:image\/jpeg;base64,/);
     } finally {
       ctx.s.state.queue.options.progressSteps = 1;
@@ -142,8 +177,12 @@ describe('session queue over the socket (websocket transport)', () => {
       await client.waitFor((e) => e.event === 'invocation_complete' && e.payload.item_id === itemId);
       await queueIdle(ctx.s);
       expect(trail(client, itemId, res.json.batch.batch_id)).toEqual([
-        'batch_enqueued', 'queue_item_status_changed:in_progress', 'invocation_started',
-        'queue_item_status_changed:canceled', 'invocation_progress', 'invocation_complete',
+        'batch_enqueued',
+        'queue_item_status_changed:in_progress',
+        'invocation_started',
+        'queue_item_status_changed:canceled',
+        'invocation_progress',
+        'invocation_complete',
       ]);
       expect((await req('GET', `${Q}/i/${itemId}`)).json.status).toBe('canceled');
     } finally {
@@ -164,7 +203,9 @@ describe('session queue over the socket (websocket transport)', () => {
         ids.push(res.json.item_ids[0]);
         await client.waitFor(terminal(res.json.item_ids[0]));
       }
-      const outputs = ids.map((id) => client.events.find((e) => e.event === 'invocation_complete' && e.payload.item_id === id)!.payload.result.image.image_name);
+      const outputs = ids.map(
+        (id) => client.events.find((e) => e.event === 'invocation_complete' && e.payload.item_id === id)!.payload.result.image.image_name,
+      );
       expect(outputs[1]).toBe(outputs[0]);
       expect(client.events.filter((e) => e.event === 'invocation_progress' && e.payload.item_id === ids[1])).toEqual([]);
     } finally {
@@ -200,7 +241,11 @@ describe('session queue over the socket (websocket transport)', () => {
     const runs = await req('POST', `${Q}/enqueue_batch`, { batch: { graph: { nodes: {}, edges: [] }, runs: 0 } });
     expect(runs.json.detail[0]).toMatchObject({ type: 'greater_than_equal', loc: ['body', 'batch', 'runs'] });
     const unknown = await req('POST', `${Q}/enqueue_batch`, { batch: { graph: { nodes: { x: { id: 'x', type: 'nope' } }, edges: [] } } });
-    expect(unknown.json.detail[0]).toMatchObject({ type: 'union_tag_invalid', loc: ['body', 'batch', 'graph', 'nodes', 'x'], ctx: { tag: 'nope' } });
+    expect(unknown.json.detail[0]).toMatchObject({
+      type: 'union_tag_invalid',
+      loc: ['body', 'batch', 'graph', 'nodes', 'x'],
+      ctx: { tag: 'nope' },
+    });
     expect(unknown.json.detail[0].msg).toContain("'blank_image'");
     const noId = await req('POST', `${Q}/enqueue_batch`, { batch: { graph: { nodes: { x: { type: 'blank_image' } }, edges: [] } } });
     expect(noId.json.detail[0]).toMatchObject({ type: 'value_error', loc: ['body', 'batch', 'graph'] });

@@ -11,7 +11,9 @@ describe('scale', () => {
       expect(names.total_count).toBe(100_000);
       expect(names.image_names).toHaveLength(100_000);
       const dtos = await getJson('/api/v1/images/images_by_names', {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image_names: names.image_names.slice(-1000) }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image_names: names.image_names.slice(-1000) }),
       });
       expect(dtos).toHaveLength(1000);
       const boards = await getJson('/api/v1/boards/?all=true');

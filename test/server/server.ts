@@ -25,8 +25,9 @@ const CONTROL_PREFIX = '/__stand_in__/';
 const SPA_CACHE_CONTROL = 'max-age=0, no-cache, no-store, , must-revalidate';
 
 /** What the web UI's SPA fallback serves for any GET that matches no API route. */
-const SPA_HTML = '<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8" /><title>Invoke - Community Edition</title></head>'
-  + '<body><div id="root"></div><!-- InvokeAI stand-in --></body></html>';
+const SPA_HTML =
+  '<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8" /><title>Invoke - Community Edition</title></head>' +
+  '<body><div id="root"></div><!-- InvokeAI stand-in --></body></html>';
 
 /**
  * The real server gzips every JSON/text answer (even a 4-byte `null`) when the client accepts it.
@@ -55,7 +56,10 @@ export class StandInServer {
   private down = false;
   private port: number;
 
-  constructor(gallery: Gallery, private readonly options: ServerOptions) {
+  constructor(
+    gallery: Gallery,
+    private readonly options: ServerOptions,
+  ) {
     this.port = options.port;
     this.http = createServer();
     this.http.on('connection', (socket: Socket) => {
@@ -185,9 +189,10 @@ export class StandInServer {
     else {
       req.resume();
       // The web UI is mounted at "/" with an SPA fallback: unknown GETs get its HTML, other methods 405.
-      reply = method === 'GET' || method === 'HEAD'
-        ? { status: 200, body: SPA_HTML, contentType: 'text/html; charset=utf-8', headers: { 'cache-control': SPA_CACHE_CONTROL } }
-        : { status: 405, json: { detail: 'Method Not Allowed' } };
+      reply =
+        method === 'GET' || method === 'HEAD'
+          ? { status: 200, body: SPA_HTML, contentType: 'text/html; charset=utf-8', headers: { 'cache-control': SPA_CACHE_CONTROL } }
+          : { status: 405, json: { detail: 'Method Not Allowed' } };
     }
     this.send(req, res, reply, decision);
   }

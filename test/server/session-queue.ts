@@ -8,9 +8,7 @@ import sharp from 'sharp';
 import type { NodeFieldValue, QueueStatus } from './data/gallery';
 import { topologicalOrder, type Graph, type GraphNode } from './data/graphs';
 import type { EventHub, QueueSnapshot } from './events';
-import {
-  countStatuses, prepareNode, QueueStore, TERMINAL, type QueueItemRecord,
-} from './queue-store';
+import { countStatuses, prepareNode, QueueStore, TERMINAL, type QueueItemRecord } from './queue-store';
 import type { GalleryStore } from './store';
 
 export interface ProcessorOptions {
@@ -60,10 +58,17 @@ function traceback(frames: [string, number, string, string][], errorType: string
 }
 
 const RUN_NODE_FRAME: [string, number, string, string] = [
-  'app/services/session_processor/session_processor_default.py', 278, 'run_node',
+  'app/services/session_processor/session_processor_default.py',
+  278,
+  'run_node',
   'output = invocation.invoke_internal(context=context, services=self._services)',
 ];
-const INVOKE_FRAME: [string, number, string, string] = ['app/invocations/baseinvocation.py', 248, 'invoke_internal', 'output = self.invoke(context)'];
+const INVOKE_FRAME: [string, number, string, string] = [
+  'app/invocations/baseinvocation.py',
+  248,
+  'invoke_internal',
+  'output = self.invoke(context)',
+];
 
 /**
  * Node fields with the defaults pydantic fills in, in the schema's field order (which is how the
@@ -71,8 +76,16 @@ const INVOKE_FRAME: [string, number, string, string] = ['app/invocations/baseinv
  */
 const NODE_DEFAULTS: Record<string, Record<string, unknown>> = {
   blank_image: {
-    board: null, metadata: null, id: '', is_intermediate: false, use_cache: true, width: 512, height: 512, mode: 'RGB',
-    color: { r: 0, g: 0, b: 0, a: 255 }, type: 'blank_image',
+    board: null,
+    metadata: null,
+    id: '',
+    is_intermediate: false,
+    use_cache: true,
+    width: 512,
+    height: 512,
+    mode: 'RGB',
+    color: { r: 0, g: 0, b: 0, a: 255 },
+    type: 'blank_image',
   },
   image: { id: '', is_intermediate: false, use_cache: true, image: null, type: 'image' },
 };
@@ -98,7 +111,11 @@ const CACHE_SIZE = 512;
 /** The node's fields without its id, in a stable order. */
 function invocationCacheKey(node: GraphNode): string {
   const { id: _id, ...fields } = node;
-  return JSON.stringify(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  return JSON.stringify(
+    Object.keys(fields)
+      .sort()
+      .map((k) => [k, fields[k]]),
+  );
 }
 
 export class SessionQueue {
@@ -215,10 +232,20 @@ export class SessionQueue {
     const items: QueueItemRecord[] = [];
     for (let run = 0; run < batch.runs; run++) {
       for (const { graph: itemGraph, fieldValues } of runs) {
-        items.push(this.store.add({
-          queue_id: queueId, priority, batch_id: batch.batch_id, origin: batch.origin, destination: batch.destination,
-          field_values: fieldValues, workflow: batch.workflow,
-        }, itemGraph));
+        items.push(
+          this.store.add(
+            {
+              queue_id: queueId,
+              priority,
+              batch_id: batch.batch_id,
+              origin: batch.origin,
+              destination: batch.destination,
+              field_values: fieldValues,
+              workflow: batch.workflow,
+            },
+            itemGraph,
+          ),
+        );
       }
     }
     this.events.batchEnqueued(queueId, batch, items.length, items.length, priority);
@@ -253,7 +280,11 @@ export class SessionQueue {
     for (const item of items) if (item.status === 'in_progress') this.changeStatus(item, 'canceled');
     const pending = items.filter((i) => i.status !== 'canceled');
     for (const item of pending) this.store.setStatus(item, 'canceled');
-    if (pending.length > 0) this.events.queueItemsCanceled(queueId, pending.map((i) => i.item_id));
+    if (pending.length > 0)
+      this.events.queueItemsCanceled(
+        queueId,
+        pending.map((i) => i.item_id),
+      );
     return items.length;
   }
 
@@ -266,7 +297,12 @@ export class SessionQueue {
   }
 
   prune(queueId: string): number {
-    return this.store.delete(this.store.inQueue(queueId).filter((i) => TERMINAL.includes(i.status)).map((i) => i.item_id));
+    return this.store.delete(
+      this.store
+        .inQueue(queueId)
+        .filter((i) => TERMINAL.includes(i.status))
+        .map((i) => i.item_id),
+    );
   }
 
   deleteItem(item: QueueItemRecord): void {
@@ -304,9 +340,14 @@ export class SessionQueue {
         result = (cacheKey && this.cachedOutput(cacheKey)) || (await this.invoke(item, prepared, source.id));
       } catch (err) {
         if (err instanceof Canceled || this.isCanceled(item)) return;
-        const failure = err instanceof NodeFailure
-          ? err
-          : new NodeFailure(err instanceof Error ? err.name : 'Exception', String(err), traceback([RUN_NODE_FRAME], 'Exception', '', String(err)));
+        const failure =
+          err instanceof NodeFailure
+            ? err
+            : new NodeFailure(
+                err instanceof Error ? err.name : 'Exception',
+                String(err),
+                traceback([RUN_NODE_FRAME], 'Exception', '', String(err)),
+              );
         session.errors[prepared.id] = `${failure.errorType}: ${failure.errorMessage}`;
         const error = { type: failure.errorType, message: failure.errorMessage, traceback: failure.traceback };
         // The real order: the item is failed first, then the node's error event goes out.
@@ -362,16 +403,36 @@ export class SessionQueue {
     const name = typeof field?.image_name === 'string' ? field.image_name : '';
     const record = this.gallery.getImage(name);
     if (!record) {
-      throw new NodeFailure('ImageRecordNotFoundException', 'Image record not found', traceback([
-        RUN_NODE_FRAME,
-        INVOKE_FRAME,
-        ['app/invocations/primitives.py', 280, 'invoke', 'image_dto = context.images.get_dto(self.image.image_name)'],
-        ['app/services/shared/invocation_context.py', 318, 'get_dto', 'return self._services.images.get_dto(image_name)'],
-        ['app/services/images/images_default.py', 251, 'get_dto', 'image_record = self.__invoker.services.image_records.get(image_name)'],
-        ['app/services/image_records/image_records_sqlite.py', 54, 'get', 'raise ImageRecordNotFoundException'],
-      ], 'ImageRecordNotFoundException', 'invokeai.app.services.image_records.image_records_common.', 'Image record not found'));
+      throw new NodeFailure(
+        'ImageRecordNotFoundException',
+        'Image record not found',
+        traceback(
+          [
+            RUN_NODE_FRAME,
+            INVOKE_FRAME,
+            ['app/invocations/primitives.py', 280, 'invoke', 'image_dto = context.images.get_dto(self.image.image_name)'],
+            ['app/services/shared/invocation_context.py', 318, 'get_dto', 'return self._services.images.get_dto(image_name)'],
+            [
+              'app/services/images/images_default.py',
+              251,
+              'get_dto',
+              'image_record = self.__invoker.services.image_records.get(image_name)',
+            ],
+            ['app/services/image_records/image_records_sqlite.py', 54, 'get', 'raise ImageRecordNotFoundException'],
+          ],
+          'ImageRecordNotFoundException',
+          'invokeai.app.services.image_records.image_records_common.',
+          'Image record not found',
+        ),
+      );
     }
-    return { type: 'image_output', image: { image_name: record.image_name }, width: record.width, height: record.height, output_meta: null };
+    return {
+      type: 'image_output',
+      image: { image_name: record.image_name },
+      width: record.width,
+      height: record.height,
+      output_meta: null,
+    };
   }
 
   private async blankImage(item: QueueItemRecord, node: GraphNode, sourceId: string): Promise<Record<string, unknown>> {
@@ -422,7 +483,9 @@ async function previewImage(width: number, height: number, { r, g, b }: { r: num
   const scale = Math.min(1, 64 / Math.max(width, height));
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
-  const jpeg = await sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } })
+    .jpeg()
+    .toBuffer();
   return { width: w, height: h, dataURL: `data:image/jpeg;base64,${jpeg.toString('base64')}` };
 }
 
@@ -438,7 +501,10 @@ export function expandBatch(data: BatchDatum[][] | null, graph: Graph): { graph:
     const next: NodeFieldValue[][] = [];
     for (const combo of combos) {
       for (let i = 0; i < length; i++) {
-        next.push([...combo, ...group.map((d) => ({ node_path: d.node_path, field_name: d.field_name, value: d.items[i] as string | number }))]);
+        next.push([
+          ...combo,
+          ...group.map((d) => ({ node_path: d.node_path, field_name: d.field_name, value: d.items[i] as string | number })),
+        ]);
       }
     }
     combos = next;

@@ -64,8 +64,7 @@ const boardKey = (boardId: string | null): string => boardId ?? 'none';
 const isAsset = (category: ImageCategory): boolean => category !== 'general';
 
 /** True when `a` outranks `b` as a board cover: starred first, then newest. */
-const outranks = (a: ImageRecord, b: ImageRecord): boolean =>
-  a.starred !== b.starred ? a.starred : a.created_at > b.created_at;
+const outranks = (a: ImageRecord, b: ImageRecord): boolean => (a.starred !== b.starred ? a.starred : a.created_at > b.created_at);
 
 export function imageFromSeed(seed: ImageSeed): ImageRecord {
   return {
@@ -304,8 +303,13 @@ export class GalleryStore {
   createBoard(name: string): BoardRecord {
     const now = nowTimestamp();
     const board: BoardRecord = {
-      board_id: randomUUID(), board_name: name, user_id: 'system', created_at: now, updated_at: now,
-      archived: false, board_visibility: 'private',
+      board_id: randomUUID(),
+      board_name: name,
+      user_id: 'system',
+      created_at: now,
+      updated_at: now,
+      archived: false,
+      board_visibility: 'private',
     };
     this.boards.set(board.board_id, board);
     return board;
@@ -335,7 +339,12 @@ export class GalleryStore {
   }
 
   /** Boards for listing: archived ones only when asked; sorted like the real SQL. */
-  listBoards(opts: { includeArchived: boolean; orderBy: 'created_at' | 'board_name'; direction: Direction; caseInsensitive: boolean }): BoardRecord[] {
+  listBoards(opts: {
+    includeArchived: boolean;
+    orderBy: 'created_at' | 'board_name';
+    direction: Direction;
+    caseInsensitive: boolean;
+  }): BoardRecord[] {
     const key = (b: BoardRecord): string =>
       opts.orderBy === 'created_at' ? b.created_at : opts.caseInsensitive ? b.board_name.toLowerCase() : b.board_name;
     const sign = opts.direction === 'ASC' ? 1 : -1;
@@ -349,12 +358,20 @@ export class GalleryStore {
   /** The stringified graph that made an image (null for uploads). */
   graphOf(r: ImageRecord): string | null {
     if (r.graph !== undefined) return r.graph;
-    return imageGraph({ session_id: r.session_id, image_origin: r.image_origin, metadata: parseMetadata(r.metadata) as ImageSeed['metadata'] });
+    return imageGraph({
+      session_id: r.session_id,
+      image_origin: r.image_origin,
+      metadata: parseMetadata(r.metadata) as ImageSeed['metadata'],
+    });
   }
 
   workflowOf(r: ImageRecord): string | null {
     if (r.workflow !== undefined) return r.workflow;
-    return imageWorkflow({ session_id: r.session_id, embeds_workflow: r.embeds_workflow, metadata: parseMetadata(r.metadata) as ImageSeed['metadata'] });
+    return imageWorkflow({
+      session_id: r.session_id,
+      embeds_workflow: r.embeds_workflow,
+      metadata: parseMetadata(r.metadata) as ImageSeed['metadata'],
+    });
   }
 }
 

@@ -82,8 +82,11 @@ export class ParamReader extends Collector {
     if (value === undefined) return opts.required ? '' : null;
     if (opts.maxLength !== undefined && value.length > opts.maxLength) {
       this.fail({
-        type: 'string_too_long', loc: [this.where, name], msg: `String should have at most ${opts.maxLength} characters`,
-        input: value, ctx: { max_length: opts.maxLength },
+        type: 'string_too_long',
+        loc: [this.where, name],
+        msg: `String should have at most ${opts.maxLength} characters`,
+        input: value,
+        ctx: { max_length: opts.maxLength },
       });
     }
     return value;
@@ -97,7 +100,12 @@ export class ParamReader extends Collector {
     const word = value.trim().toLowerCase();
     if (TRUE_WORDS.has(word)) return true;
     if (FALSE_WORDS.has(word)) return false;
-    this.fail({ type: 'bool_parsing', loc: [this.where, name], msg: 'Input should be a valid boolean, unable to interpret input', input: value });
+    this.fail({
+      type: 'bool_parsing',
+      loc: [this.where, name],
+      msg: 'Input should be a valid boolean, unable to interpret input',
+      input: value,
+    });
     return fallback;
   }
 
@@ -107,7 +115,12 @@ export class ParamReader extends Collector {
     const value = this.raw(name, rule.required === true);
     if (value === undefined) return fallback;
     if (!/^\s*[-+]?\d+\s*$/.test(value)) {
-      this.fail({ type: 'int_parsing', loc: [this.where, name], msg: 'Input should be a valid integer, unable to parse string as an integer', input: value });
+      this.fail({
+        type: 'int_parsing',
+        loc: [this.where, name],
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+        input: value,
+      });
       return fallback;
     }
     const n = Number.parseInt(value, 10);
@@ -144,10 +157,14 @@ export type JsonObject = Record<string, unknown>;
 /** Why a JSON value is not a (lax) pydantic int, or undefined when it is one. */
 export function intProblem(value: unknown): Pick<ValidationErrorItem, 'type' | 'msg'> | undefined {
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? undefined : { type: 'int_from_float', msg: 'Input should be a valid integer, got a number with a fractional part' };
+    return Number.isInteger(value)
+      ? undefined
+      : { type: 'int_from_float', msg: 'Input should be a valid integer, got a number with a fractional part' };
   }
   if (typeof value === 'string') {
-    return /^\s*[-+]?\d+\s*$/.test(value) ? undefined : { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' };
+    return /^\s*[-+]?\d+\s*$/.test(value)
+      ? undefined
+      : { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' };
   }
   return { type: 'int_type', msg: 'Input should be a valid integer' };
 }
@@ -177,7 +194,12 @@ export class BodyReader extends Collector {
       this.obj = {};
       this.ok = false;
     } else if (!isObject(body)) {
-      this.fail({ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body });
+      this.fail({
+        type: 'model_attributes_type',
+        loc: ['body'],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        input: body,
+      });
       this.obj = {};
       this.ok = false;
     } else {
@@ -209,8 +231,11 @@ export class BodyReader extends Collector {
     }
     if (opts.maxLength !== undefined && value.length > opts.maxLength) {
       this.fail({
-        type: 'string_too_long', loc: ['body', name], msg: `String should have at most ${opts.maxLength} characters`,
-        input: value, ctx: { max_length: opts.maxLength },
+        type: 'string_too_long',
+        loc: ['body', name],
+        msg: `String should have at most ${opts.maxLength} characters`,
+        input: value,
+        ctx: { max_length: opts.maxLength },
       });
       return undefined;
     }
@@ -229,7 +254,12 @@ export class BodyReader extends Collector {
         const word = value.trim().toLowerCase();
         if (TRUE_WORDS.has(word)) return true;
         if (FALSE_WORDS.has(word)) return false;
-        this.fail({ type: 'bool_parsing', loc: ['body', name], msg: 'Input should be a valid boolean, unable to interpret input', input: value });
+        this.fail({
+          type: 'bool_parsing',
+          loc: ['body', name],
+          msg: 'Input should be a valid boolean, unable to interpret input',
+          input: value,
+        });
         return undefined;
       }
     }
@@ -237,7 +267,11 @@ export class BodyReader extends Collector {
     return undefined;
   }
 
-  enumValue<T extends string>(name: string, values: readonly T[], opts: { nullable?: boolean; required?: boolean } = {}): T | null | undefined {
+  enumValue<T extends string>(
+    name: string,
+    values: readonly T[],
+    opts: { nullable?: boolean; required?: boolean } = {},
+  ): T | null | undefined {
     if (!this.present(name, opts.required === true)) return undefined;
     const value = this.obj[name];
     if (value === null && opts.nullable) return null;
@@ -256,9 +290,11 @@ export class BodyReader extends Collector {
     }
     if (maxItems !== undefined && value.length > maxItems) {
       this.fail({
-        type: 'too_long', loc: ['body', name],
+        type: 'too_long',
+        loc: ['body', name],
         msg: `List should have at most ${maxItems} items after validation, not ${value.length}`,
-        input: value, ctx: { field_type: 'List', max_length: maxItems, actual_length: value.length },
+        input: value,
+        ctx: { field_type: 'List', max_length: maxItems, actual_length: value.length },
       });
       return undefined;
     }
@@ -273,8 +309,11 @@ export class BodyReader extends Collector {
         this.fail({ type: 'string_type', loc: ['body', name, i], msg: 'Input should be a valid string', input: item });
       } else if (opts.itemMaxLength !== undefined && item.length > opts.itemMaxLength) {
         this.fail({
-          type: 'string_too_long', loc: ['body', name, i], msg: `String should have at most ${opts.itemMaxLength} characters`,
-          input: item, ctx: { max_length: opts.itemMaxLength },
+          type: 'string_too_long',
+          loc: ['body', name, i],
+          msg: `String should have at most ${opts.itemMaxLength} characters`,
+          input: item,
+          ctx: { max_length: opts.itemMaxLength },
         });
       }
     });
@@ -295,7 +334,8 @@ export class BodyReader extends Collector {
   extraForbidden(allowed: readonly string[]): void {
     if (!this.ok) return;
     for (const [key, value] of Object.entries(this.obj)) {
-      if (!allowed.includes(key)) this.fail({ type: 'extra_forbidden', loc: ['body', key], msg: 'Extra inputs are not permitted', input: value });
+      if (!allowed.includes(key))
+        this.fail({ type: 'extra_forbidden', loc: ['body', key], msg: 'Extra inputs are not permitted', input: value });
     }
   }
 }

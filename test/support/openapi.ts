@@ -118,15 +118,24 @@ function ajv(): AjvInstance {
       const check = (value: unknown, ctx?: { instancePath?: string }): boolean => {
         const path = ctx?.instancePath ?? '';
         const fail = (errors: Partial<ErrorObject>[]): false => {
-          check.errors = errors.map((e) => ({ keyword: 'x-union', schemaPath: '#/x-union', params: {}, ...e, instancePath: `${path}${e.instancePath ?? ''}` }));
+          check.errors = errors.map((e) => ({
+            keyword: 'x-union',
+            schemaPath: '#/x-union',
+            params: {},
+            ...e,
+            instancePath: `${path}${e.instancePath ?? ''}`,
+          }));
           return false;
         };
         check.errors = null;
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail([{ message: 'must be an object (union member)' }]);
+        if (value === null || typeof value !== 'object' || Array.isArray(value))
+          return fail([{ message: 'must be an object (union member)' }]);
         const v = value as Json;
         const candidates = union.filter((m) => m.consts.every(([p, c]) => v[p] === c));
         if (candidates.length === 0) {
-          const shown = DISCRIMINANTS.filter((p) => p in v).map((p) => `${p}=${JSON.stringify(v[p])}`).join(', ');
+          const shown = DISCRIMINANTS.filter((p) => p in v)
+            .map((p) => `${p}=${JSON.stringify(v[p])}`)
+            .join(', ');
           return fail([{ message: `matches no member of the union (${shown || 'no type'})` }]);
         }
         let firstErrors: ErrorObject[] = [];
@@ -160,8 +169,12 @@ function run(key: string, schema: () => AnySchema, value: unknown): SchemaCheck 
     validators.set(key, validate);
   }
   if (validate(value)) return { valid: true, errors: [] };
-  const errors = (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '(root)'}: ${e.message ?? e.keyword}${
-    e.keyword === 'additionalProperties' ? ` '${String((e.params as { additionalProperty?: string }).additionalProperty)}'` : ''}`);
+  const errors = (validate.errors ?? []).map(
+    (e: ErrorObject) =>
+      `${e.instancePath || '(root)'}: ${e.message ?? e.keyword}${
+        e.keyword === 'additionalProperties' ? ` '${String((e.params as { additionalProperty?: string }).additionalProperty)}'` : ''
+      }`,
+  );
   return { valid: false, errors: [...new Set(errors)] };
 }
 
@@ -203,7 +216,10 @@ export function validateResponse(method: string, pathTemplate: string, status: n
 
 /** `queue_item_status_changed` → `QueueItemStatusChangedEvent`. */
 export function eventComponentName(event: string): string {
-  return `${event.split('_').map((w) => (w === 'llm' ? 'LLM' : w.charAt(0).toUpperCase() + w.slice(1))).join('')}Event`;
+  return `${event
+    .split('_')
+    .map((w) => (w === 'llm' ? 'LLM' : w.charAt(0).toUpperCase() + w.slice(1)))
+    .join('')}Event`;
 }
 
 /** Checks a Socket.IO event payload against its `*Event` component. */

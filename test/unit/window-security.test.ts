@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CONTENT_SECURITY_POLICY,
-  isSafeExternalUrl,
-  isTrustedSenderUrl,
-} from '../../src/main/window/security';
+import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isTrustedSenderUrl } from '../../src/main/window/security';
 
 describe('main window security', () => {
   it('has a CSP that allows no remote content and no eval', () => {

@@ -212,7 +212,10 @@ export class Actions {
         this.options.onServerFailed?.(error);
         return 'retry-later';
       }
-      this.options.onNotice('error', `${describeAction(action)} failed: ${describeApiError(error)} The gallery shows the server's state again.`);
+      this.options.onNotice(
+        'error',
+        `${describeAction(action)} failed: ${describeApiError(error)} The gallery shows the server's state again.`,
+      );
       return 'conflict';
     }
   }
@@ -241,7 +244,10 @@ export class Actions {
         const failedSet = new Set(failed);
         await cache.removeImages(action.image_names.filter((name) => !failedSet.has(name)));
         if (failed.length > 0) {
-          onNotice('warning', `${describeAction(action)}: the server could not delete ${plural(failed.length, 'image')}; they are shown again.`);
+          onNotice(
+            'warning',
+            `${describeAction(action)}: the server could not delete ${plural(failed.length, 'image')}; they are shown again.`,
+          );
           this.options.onConflict();
         }
         return;

@@ -91,7 +91,11 @@ export class InvokeClient implements InvokeApi {
 
   async addImagesToBoard(boardId: string, imageNames: readonly string[]): Promise<string[]> {
     const body = jsonBody({ board_id: boardId, image_names: imageNames });
-    const result = await this.http.json({ method: 'POST', route: 'api/v1/board_images/batch', body }, AddImagesToBoardResult, 'AddImagesToBoardResult');
+    const result = await this.http.json(
+      { method: 'POST', route: 'api/v1/board_images/batch', body },
+      AddImagesToBoardResult,
+      'AddImagesToBoardResult',
+    );
     return result.added_images;
   }
 
@@ -157,11 +161,7 @@ export class InvokeClient implements InvokeApi {
         board_id: input.board_id === 'none' ? undefined : input.board_id,
       },
       body: () =>
-        multipartWithProgress(
-          { bytes: input.bytes, fileName: input.file_name, contentType: input.content_type },
-          {},
-          input.onProgress,
-        ),
+        multipartWithProgress({ bytes: input.bytes, fileName: input.file_name, contentType: input.content_type }, {}, input.onProgress),
       timeoutMs: options?.timeoutMs ?? this.uploadTimeoutMs,
       signal: options?.signal,
     };

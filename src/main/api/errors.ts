@@ -144,7 +144,9 @@ export function describeZodFailure(name: string, error: z.ZodError, data: unknow
     case 'invalid_type':
       return {
         path,
-        problem: found.present ? `expected ${issue.expected}, got ${typeName(found.value)}` : `expected ${issue.expected}, but it is missing`,
+        problem: found.present
+          ? `expected ${issue.expected}, got ${typeName(found.value)}`
+          : `expected ${issue.expected}, but it is missing`,
       };
     case 'invalid_value':
       return { path, problem: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${preview(found.value)}` };

@@ -165,7 +165,8 @@ function networkCause(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const { code } = current as { code?: unknown };
-    if (typeof code === 'string' && code.length > 0) return current.message && !current.message.includes(code) ? `${code}: ${current.message}` : code;
+    if (typeof code === 'string' && code.length > 0)
+      return current.message && !current.message.includes(code) ? `${code}: ${current.message}` : code;
     if (!(current.cause instanceof Error)) return current.message;
     current = current.cause;
   }

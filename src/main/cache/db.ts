@@ -33,8 +33,7 @@ export class Db {
   constructor(path: string, options: DbOptions = {}) {
     this.sqlite = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
     this.slowQueryMs = options.slowQueryMs ?? DEFAULT_SLOW_MS;
-    this.onSlowQuery =
-      options.onSlowQuery ?? ((label, ms) => console.warn(`[cache] slow query "${label}": ${ms.toFixed(1)} ms`));
+    this.onSlowQuery = options.onSlowQuery ?? ((label, ms) => console.warn(`[cache] slow query "${label}": ${ms.toFixed(1)} ms`));
     // WAL lets readers (a CLI, a benchmark) run while the app writes; NORMAL is durable across
     // application crashes, and a power cut loses at most the last transactions, which the next
     // sync fetches again.

@@ -186,12 +186,14 @@ function setColumn(db: Db, label: string, names: readonly string[], assignment: 
   let changed = 0;
   const now = Date.now();
   for (const batch of batches(names, 500)) {
-    changed += db.transaction(label, () =>
-      db.run(label, `UPDATE images SET ${assignment}, touched_at = ? WHERE image_name IN (${placeholders(batch.length)})`, [
-        ...params,
-        now,
-        ...batch,
-      ]).changes,
+    changed += db.transaction(
+      label,
+      () =>
+        db.run(label, `UPDATE images SET ${assignment}, touched_at = ? WHERE image_name IN (${placeholders(batch.length)})`, [
+          ...params,
+          now,
+          ...batch,
+        ]).changes,
     );
   }
   return changed;
@@ -224,8 +226,9 @@ export function restoreDeleted(db: Db, names: readonly string[]): number {
 export function removeImages(db: Db, names: readonly string[]): number {
   let removed = 0;
   for (const batch of batches(names, 500)) {
-    removed += db.transaction('remove images', () =>
-      db.run('remove images', `DELETE FROM images WHERE image_name IN (${placeholders(batch.length)})`, [...batch]).changes,
+    removed += db.transaction(
+      'remove images',
+      () => db.run('remove images', `DELETE FROM images WHERE image_name IN (${placeholders(batch.length)})`, [...batch]).changes,
     );
   }
   return removed;

@@ -349,14 +349,11 @@ export class Cache {
     this.current = this.open();
     this.db.transaction('outbox restore', () => {
       for (const row of pending) {
-        this.db.run('outbox restore', 'INSERT INTO outbox (id, kind, payload, created_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?)', [
-          row.id ?? null,
-          row.kind ?? null,
-          row.payload ?? null,
-          row.created_at ?? null,
-          row.attempts ?? null,
-          row.last_error ?? null,
-        ]);
+        this.db.run(
+          'outbox restore',
+          'INSERT INTO outbox (id, kind, payload, created_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?)',
+          [row.id ?? null, row.kind ?? null, row.payload ?? null, row.created_at ?? null, row.attempts ?? null, row.last_error ?? null],
+        );
       }
     });
   }

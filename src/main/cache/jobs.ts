@@ -209,11 +209,10 @@ export function applyJobStatus(db: Db, change: JobStatusChange): IvkJob | null {
     };
     const present = Object.entries(fields).filter((entry): entry is [string, string | number | null] => entry[1] !== undefined);
     if (stored) {
-      db.run(
-        'update job status',
-        `UPDATE jobs SET ${present.map(([column]) => `${column} = ?`).join(', ')} WHERE item_id = ?`,
-        [...present.map(([, value]) => value), change.item_id],
-      );
+      db.run('update job status', `UPDATE jobs SET ${present.map(([column]) => `${column} = ?`).join(', ')} WHERE item_id = ?`, [
+        ...present.map(([, value]) => value),
+        change.item_id,
+      ]);
     } else {
       db.run(
         'insert job from event',
@@ -244,7 +243,9 @@ export function pageJobs(db: Db, query: JobQuery): JobPage {
 }
 
 export function sessionOfJob(db: Db, itemId: number): string | null {
-  return db.get<{ session_id: string | null }>('job session', 'SELECT session_id FROM jobs WHERE item_id = ?', [itemId])?.session_id ?? null;
+  return (
+    db.get<{ session_id: string | null }>('job session', 'SELECT session_id FROM jobs WHERE item_id = ?', [itemId])?.session_id ?? null
+  );
 }
 
 export function jobIdOfSession(db: Db, sessionId: string): string | null {
@@ -255,11 +256,9 @@ export function jobIdOfSession(db: Db, sessionId: string): string | null {
 /** Ids of cached jobs that may still change (not completed, failed or cancelled). */
 export function unfinishedJobIds(db: Db): number[] {
   return db
-    .all<{ item_id: number }>(
-      'unfinished jobs',
-      `SELECT item_id FROM jobs WHERE status NOT IN (${placeholders(TERMINAL.size)})`,
-      [...TERMINAL],
-    )
+    .all<{ item_id: number }>('unfinished jobs', `SELECT item_id FROM jobs WHERE status NOT IN (${placeholders(TERMINAL.size)})`, [
+      ...TERMINAL,
+    ])
     .map((row) => row.item_id);
 }
 
@@ -275,12 +274,14 @@ export function jobIds(db: Db): Set<number> {
 export function cancelVanishedJobs(db: Db, itemIds: readonly number[]): number {
   let changed = 0;
   for (const batch of batches(itemIds, 500)) {
-    changed += db.transaction('cancel vanished jobs', () =>
-      db.run(
-        'cancel vanished jobs',
-        `UPDATE jobs SET status = ?, wire_status = 'canceled' WHERE item_id IN (${placeholders(batch.length)})`,
-        [JobStatus.CANCELLED, ...batch],
-      ).changes,
+    changed += db.transaction(
+      'cancel vanished jobs',
+      () =>
+        db.run(
+          'cancel vanished jobs',
+          `UPDATE jobs SET status = ?, wire_status = 'canceled' WHERE item_id IN (${placeholders(batch.length)})`,
+          [JobStatus.CANCELLED, ...batch],
+        ).changes,
     );
   }
   return changed;

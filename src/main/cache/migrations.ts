@@ -267,7 +267,9 @@ export class CacheTooNewError extends Error {
     readonly found: number,
     readonly supported: number,
   ) {
-    super(`The cache was written by a newer version of the app (schema ${found}; this version reads up to ${supported}). Update the app or clear the cache.`);
+    super(
+      `The cache was written by a newer version of the app (schema ${found}; this version reads up to ${supported}). Update the app or clear the cache.`,
+    );
   }
 }
 

@@ -37,6 +37,9 @@ export function replaceModels(db: Db, models: readonly IvkDnnModel[]): void {
 
 export function listModels(db: Db): IvkDnnModel[] {
   return db
-    .all<ModelRow>('models', 'SELECT key, name, base, type, hash, path, description, format, variant, metadata FROM models ORDER BY base, type, name COLLATE NOCASE')
+    .all<ModelRow>(
+      'models',
+      'SELECT key, name, base, type, hash, path, description, format, variant, metadata FROM models ORDER BY base, type, name COLLATE NOCASE',
+    )
     .map((row) => ({ ...row, metadata: JSON.parse(row.metadata) as Record<string, unknown> }));
 }

@@ -22,10 +22,11 @@ function untidyRows(db: Db): number {
 /** Counts rows indexed since the last tidy (called inside the metadata write transaction). */
 export function noteIndexed(db: Db, rows: number): void {
   if (rows === 0) return;
-  db.run('note indexed', 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value', [
-    UNTIDY,
-    rows,
-  ]);
+  db.run(
+    'note indexed',
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value',
+    [UNTIDY, rows],
+  );
 }
 
 export function searchIndexNeedsTidy(db: Db): boolean {

@@ -2,10 +2,7 @@ import { ApiError } from '../api/errors';
 
 /** Failures that end a sync run: the server is gone or the caller gave up. The next run resumes. */
 export function isStopping(error: unknown): boolean {
-  return (
-    error instanceof ApiError &&
-    (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'aborted')
-  );
+  return error instanceof ApiError && (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'aborted');
 }
 
 /** An answer the app cannot read: one bad record, not a bad connection. */

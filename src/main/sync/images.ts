@@ -70,7 +70,7 @@ export async function syncImages(ctx: RunContext, boards: readonly BoardDTO[]): 
 /** Every cached image's state, read a page at a time (a million rows at once would stall the app). */
 async function readStates(ctx: RunContext): Promise<Map<string, ImageState>> {
   const states = new Map<string, ImageState>();
-  for (let after = -1; ; ) {
+  for (let after = -1; ;) {
     const page = ctx.cache.imageStates(after, STATE_PAGE);
     for (const state of page) states.set(state.image_name, state);
     if (page.length < STATE_PAGE) return states;

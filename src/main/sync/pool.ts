@@ -3,11 +3,7 @@
  * failure stops new work from starting and is rethrown once the calls in flight have settled, so
  * nothing keeps writing to the cache after the caller has moved on.
  */
-export async function forEachPooled<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
+export async function forEachPooled<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | null = null;
   const worker = async () => {

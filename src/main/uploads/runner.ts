@@ -72,16 +72,14 @@ export class UploadRunner {
   start(request: UploadRequest): UploadItem[] {
     const boardId = request.board_id === 'none' ? null : request.board_id;
     const queuedAt = new Date().toISOString();
-    const pending = request.paths.map(
-      (path): PendingUpload => ({
-        id: randomUUID(),
-        path,
-        file_name: basename(path),
-        board_id: boardId,
-        category: request.category ?? 'user',
-        queued_at: queuedAt,
-      }),
-    );
+    const pending = request.paths.map((path): PendingUpload => ({
+      id: randomUUID(),
+      path,
+      file_name: basename(path),
+      board_id: boardId,
+      category: request.category ?? 'user',
+      queued_at: queuedAt,
+    }));
     this.options.store.add(...pending);
     const started = pending.map((upload) => this.enqueue(upload));
     this.changed();

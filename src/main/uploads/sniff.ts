@@ -28,13 +28,23 @@ const KNOWN_KINDS: readonly { name: string; test: (bytes: Uint8Array) => boolean
   { name: 'a GIF image', test: (b) => ascii(b, 0, 4) === 'GIF8' },
   { name: 'a BMP image', test: (b) => ascii(b, 0, 2) === 'BM' && b.length > 14 },
   { name: 'a TIFF image', test: (b) => ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*' },
-  { name: 'an HEIC or AVIF image', test: (b) => ascii(b, 4, 4) === 'ftyp' && /^(heic|heix|hevc|mif1|msf1|avif|avis)$/.test(ascii(b, 8, 4)) },
+  {
+    name: 'an HEIC or AVIF image',
+    test: (b) => ascii(b, 4, 4) === 'ftyp' && /^(heic|heix|hevc|mif1|msf1|avif|avis)$/.test(ascii(b, 8, 4)),
+  },
   { name: 'a video', test: (b) => ascii(b, 4, 4) === 'ftyp' || startsWith(b, [0x1a, 0x45, 0xdf, 0xa3]) },
   { name: 'a ZIP archive (or an Office document)', test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]) },
   { name: 'a gzip archive', test: (b) => startsWith(b, [0x1f, 0x8b]) },
   { name: 'a 7-Zip archive', test: (b) => startsWith(b, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]) },
   { name: 'a RAR archive', test: (b) => ascii(b, 0, 4) === 'Rar!' },
-  { name: 'an audio file', test: (b) => ascii(b, 0, 3) === 'ID3' || ascii(b, 0, 4) === 'fLaC' || ascii(b, 0, 4) === 'OggS' || (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WAVE') },
+  {
+    name: 'an audio file',
+    test: (b) =>
+      ascii(b, 0, 3) === 'ID3' ||
+      ascii(b, 0, 4) === 'fLaC' ||
+      ascii(b, 0, 4) === 'OggS' ||
+      (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WAVE'),
+  },
   { name: 'a program', test: (b) => ascii(b, 0, 4) === '\x7fELF' || ascii(b, 0, 2) === 'MZ' },
   { name: 'an SVG drawing', test: (b) => /<svg[\s>]/i.test(textHead(b)) },
   { name: 'a web page', test: (b) => /^\s*<(!doctype html|html)/i.test(textHead(b)) },

@@ -24,7 +24,12 @@ export interface WindowGuards {
     details?: { requestingUrl?: string },
   ): void;
   /** `session.setPermissionCheckHandler`. */
-  permissionCheck(webContents: { getURL(): string } | null, permission: string, requestingOrigin: string, details?: { requestingUrl?: string }): boolean;
+  permissionCheck(
+    webContents: { getURL(): string } | null,
+    permission: string,
+    requestingOrigin: string,
+    details?: { requestingUrl?: string },
+  ): boolean;
   /** `session.webRequest.onHeadersReceived`. */
   headersReceived(
     details: { responseHeaders?: Record<string, string | string[]> },

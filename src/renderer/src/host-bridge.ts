@@ -1,11 +1,4 @@
-import {
-  IvkError,
-  eventContract,
-  invokeContract,
-  type EventName,
-  type IpcEnvelope,
-  type IvkBridge,
-} from '../../shared/ipc';
+import { IvkError, eventContract, invokeContract, type EventName, type IpcEnvelope, type IvkBridge } from '../../shared/ipc';
 import { decodeWire, encodeWire } from '../../shared/wire-json';
 
 /**
@@ -13,9 +6,7 @@ import { decodeWire, encodeWire } from '../../shared/wire-json';
  * carried over a WebSocket to the real main-process services. Loaded only when no preload has
  * defined `window.ivk`, so it never ships into the Electron window's code path.
  */
-type ServerMessage =
-  | { type: 'result'; id: number; envelope: IpcEnvelope<unknown> }
-  | { type: 'event'; name: EventName; payload: unknown };
+type ServerMessage = { type: 'result'; id: number; envelope: IpcEnvelope<unknown> } | { type: 'event'; name: EventName; payload: unknown };
 
 function connect(): Promise<WebSocket> {
   const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ivk`);
@@ -49,7 +40,8 @@ socket.addEventListener('close', () => {
 
 const bridge: IvkBridge = {
   invoke(channel, input) {
-    if (!Object.hasOwn(invokeContract, channel)) return Promise.reject(new IvkError('unknown_channel', `Unknown channel "${String(channel)}"`));
+    if (!Object.hasOwn(invokeContract, channel))
+      return Promise.reject(new IvkError('unknown_channel', `Unknown channel "${String(channel)}"`));
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: never) => void, reject });

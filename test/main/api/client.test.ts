@@ -155,12 +155,18 @@ describe('uploads', () => {
   });
 
   it('reports progress in steps for a larger file', async () => {
-    const noisy = sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+    const noisy = sharp({
+      create: { width: 1024, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+    });
     const bytes = new Uint8Array(await noisy.png().toBuffer());
     expect(bytes.length).toBeGreaterThan(1024 * 1024);
     const progress: number[] = [];
     const dto = await client.uploadImage({
-      bytes, file_name: 'noise.png', content_type: 'image/png', image_category: 'user', onProgress: (sent, total) => progress.push(sent / total),
+      bytes,
+      file_name: 'noise.png',
+      content_type: 'image/png',
+      image_category: 'user',
+      onProgress: (sent, total) => progress.push(sent / total),
     });
     expect(dto.width).toBe(1024);
     expect(progress.length).toBeGreaterThan(10);
@@ -170,7 +176,13 @@ describe('uploads', () => {
   });
 
   it('uploads to Uncategorized when the board is none', async () => {
-    const dto = await client.uploadImage({ bytes: await imageBytes('png'), file_name: 'a.png', content_type: 'image/png', image_category: 'user', board_id: 'none' });
+    const dto = await client.uploadImage({
+      bytes: await imageBytes('png'),
+      file_name: 'a.png',
+      content_type: 'image/png',
+      image_category: 'user',
+      board_id: 'none',
+    });
     expect(dto.board_id).toBeNull();
     await client.deleteImages([dto.image_name]);
   });
@@ -346,7 +358,13 @@ describe('token', () => {
     expect(await withToken.version()).toBe('6.14.2');
     const error = await failure(withToken.image('missing.png'));
     expect(reads).toBe(2);
-    const everything = [error.message, describeApiError(error), JSON.stringify(error.info), JSON.stringify(error.request), String(error.stack)].join('\n');
+    const everything = [
+      error.message,
+      describeApiError(error),
+      JSON.stringify(error.info),
+      JSON.stringify(error.request),
+      String(error.stack),
+    ].join('\n');
     expect(everything).not.toContain(secret);
   });
 });

@@ -9,7 +9,15 @@ const json = 'application/json';
 describe('detailFromBody', () => {
   it('turns a 422 detail list into readable lines', () => {
     const body = JSON.stringify({
-      detail: [{ type: 'less_than_equal', loc: ['query', 'limit'], msg: 'Input should be less than or equal to 1000', input: '5000', ctx: { le: 1000 } }],
+      detail: [
+        {
+          type: 'less_than_equal',
+          loc: ['query', 'limit'],
+          msg: 'Input should be less than or equal to 1000',
+          input: '5000',
+          ctx: { le: 1000 },
+        },
+      ],
     });
     expect(detailFromBody(422, body, json)).toBe('query.limit: Input should be less than or equal to 1000');
   });
@@ -40,9 +48,19 @@ describe('detailFromBody', () => {
 describe('describeZodFailure', () => {
   it('names the field path that failed, the way the server names the type', () => {
     const good = {
-      image_name: 'a.png', image_url: 'u', thumbnail_url: 't', image_origin: 'internal', image_category: 'general',
-      width: 1, height: 1, created_at: '2026-08-19 01:13:04.123', updated_at: '2026-08-19 01:13:04.123',
-      is_intermediate: false, starred: false, has_workflow: false, board_id: null,
+      image_name: 'a.png',
+      image_url: 'u',
+      thumbnail_url: 't',
+      image_origin: 'internal',
+      image_category: 'general',
+      width: 1,
+      height: 1,
+      created_at: '2026-08-19 01:13:04.123',
+      updated_at: '2026-08-19 01:13:04.123',
+      is_intermediate: false,
+      starred: false,
+      has_workflow: false,
+      board_id: null,
     };
     const data = [good, good, good, { ...good, width: '512' }];
     const result = z.array(ImageDTO).safeParse(data);
@@ -79,7 +97,9 @@ describe('describeApiError', () => {
     expect(say({ kind: 'http', status: 415, detail: 'Not an image' })).toMatch(/refused the file: Not an image\. Only images/);
     expect(say({ kind: 'http', status: 500, detail: 'Internal Server Error' })).toMatch(/server failed \(500 Internal Server Error\)/);
     expect(say({ kind: 'http', status: 404, detail: 'Not Found' })).toBe('Not found on the server. It may have been deleted elsewhere.');
-    expect(say({ kind: 'http', status: 404, detail: 'Board not found' })).toBe('Not found on the server: Board not found. It may have been deleted elsewhere.');
+    expect(say({ kind: 'http', status: 404, detail: 'Board not found' })).toBe(
+      'Not found on the server: Board not found. It may have been deleted elsewhere.',
+    );
     expect(say({ kind: 'invalid_payload', path: 'ImageDTO[3].width', problem: 'expected number, got string' })).toMatch(
       /cannot read \(GET \/api\/v1\/images\/: ImageDTO\[3\]\.width: expected number, got string\)/,
     );

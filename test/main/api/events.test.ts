@@ -54,8 +54,7 @@ function graph(node: Record<string, unknown> & { id: string; type: string }): Ba
   return { graph: { id: `g-${node.id}`, nodes: { [node.id]: node }, edges: [] }, runs: 1, origin: 'gallery-test' };
 }
 
-const blankImage = (id: string) =>
-  graph({ id, type: 'blank_image', width: 64, height: 64, is_intermediate: false, use_cache: false });
+const blankImage = (id: string) => graph({ id, type: 'blank_image', width: 64, height: 64, is_intermediate: false, use_cache: false });
 
 type Seen = { name: string; status?: string; detail?: unknown };
 

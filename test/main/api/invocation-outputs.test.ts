@@ -11,7 +11,10 @@ describe('outputImageNames', () => {
   });
 
   it('reads every image of a collection, once each', () => {
-    const result = { type: 'image_collection_output', collection: [{ image_name: 'a.png' }, { image_name: 'b.png' }, { image_name: 'a.png' }] };
+    const result = {
+      type: 'image_collection_output',
+      collection: [{ image_name: 'a.png' }, { image_name: 'b.png' }, { image_name: 'a.png' }],
+    };
     expect(outputImageNames({ invocation: node('image_collection'), result })).toEqual(['a.png', 'b.png']);
   });
 

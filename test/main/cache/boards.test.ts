@@ -52,7 +52,10 @@ describe('board list', () => {
     cache.replaceBoards([boardDto({ board_id: 'a' }), boardDto({ board_id: 'gone' })]);
     cache.saveLocalBoard({ board_id: 'local-1', board_name: 'Made offline' });
     cache.updateBoard('a', { board_name: 'Renamed offline', pending: true });
-    const result = cache.replaceBoards([boardDto({ board_id: 'a', board_name: 'Server name' }), boardDto({ board_id: 'c' })], new Set(['local-1', 'a']));
+    const result = cache.replaceBoards(
+      [boardDto({ board_id: 'a', board_name: 'Server name' }), boardDto({ board_id: 'c' })],
+      new Set(['local-1', 'a']),
+    );
     expect(result).toEqual({ added: 1, removed: 1 });
     const boards = Object.fromEntries(cache.boardList(true).boards.map((b) => [b.board_id, [b.board_name, b.pending]]));
     expect(boards).toEqual({ a: ['Renamed offline', true], c: ['c', false], 'local-1': ['Made offline', true] });

@@ -23,7 +23,12 @@ describe('image details', () => {
     cache.upsertJobs([queueItem({ item_id: 42, session_id: 'sess' })]);
     const image = imageDto({ board_id: 'a', session_id: 'sess' });
     cache.upsertImages([image]);
-    expect(cache.imageDetails(image.image_name)).toMatchObject({ metadata_loaded: false, positive_prompt: null, board_name: 'Landscapes', job_id: '42' });
+    expect(cache.imageDetails(image.image_name)).toMatchObject({
+      metadata_loaded: false,
+      positive_prompt: null,
+      board_name: 'Landscapes',
+      job_id: '42',
+    });
     cache.writeMetadata([{ image_name: image.image_name, json: CORE }]);
     expect(cache.imageDetails(image.image_name)).toEqual({
       image: expect.objectContaining({ image_name: image.image_name, metadata: CORE }),
@@ -75,7 +80,12 @@ describe('image details', () => {
     const images = [imageDto(), imageDto(), imageDto(), imageDto({ is_intermediate: true })];
     cache.upsertImages(images);
     const backlog = cache.metadataBacklog(10);
-    expect(backlog.map((row) => row.image_name)).toEqual(images.slice(0, 3).map((i) => i.image_name).reverse());
+    expect(backlog.map((row) => row.image_name)).toEqual(
+      images
+        .slice(0, 3)
+        .map((i) => i.image_name)
+        .reverse(),
+    );
     expect(cache.metadataBacklog(10, backlog[0]!.id).map((row) => row.image_name)).toEqual([images[1]!.image_name, images[0]!.image_name]);
     cache.writeMetadata([{ image_name: images[2]!.image_name, json: null }]);
     cache.markMetadataUnavailable([images[1]!.image_name]);

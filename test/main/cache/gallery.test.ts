@@ -53,7 +53,15 @@ describe('gallery order', () => {
 
   it('returns every IvkImage field from the DTO', () => {
     const cache = open();
-    const dto = imageDto({ board_id: 'b1', starred: true, session_id: 's1', node_id: 'n1', width: 640, height: 480, image_category: 'user' });
+    const dto = imageDto({
+      board_id: 'b1',
+      starred: true,
+      session_id: 's1',
+      node_id: 'n1',
+      width: 640,
+      height: 480,
+      image_category: 'user',
+    });
     cache.upsertImages([dto]);
     const [image] = cache.listImages(query(), 0, 1);
     expect(image).toEqual({
@@ -131,7 +139,9 @@ describe('gallery filters', () => {
       return current.filter((image) => keep(images.find((i) => i.image_name === image.image_name)!)).length;
     };
     expect(cache.countImages(query({ board: 'a' }))).toBe(countIn('a', () => true));
-    expect(cache.countImages(query({ board: 'a', starredOnly: true }))).toBe(cache.listImages(query({ board: 'a', starredOnly: true }), 0, 1000).length);
+    expect(cache.countImages(query({ board: 'a', starredOnly: true }))).toBe(
+      cache.listImages(query({ board: 'a', starredOnly: true }), 0, 1000).length,
+    );
     expect(cache.countImages(query({ categories: ['mask'] }))).toBe(2);
     await cache.removeImages(some);
     expect(cache.countImages(query())).toBe(54);
@@ -188,7 +198,29 @@ describe('search', () => {
 
   it('treats quotes, operators and other special characters as plain text, never as syntax', () => {
     const { cache, images } = prompts('"quoted" lighthouse (old) NEAR sea', 'plain');
-    const hostile = ['"', '"lighthouse', 'lighthouse"', '(', ')', '*', 'NOT', 'AND OR', 'NEAR(', 'a:b', '{x}', '^lig', "l'", '-', '+', '\\', '\0', '🙂', '   ', 'positive_prompt:lig', 'flags:starred'];
+    const hostile = [
+      '"',
+      '"lighthouse',
+      'lighthouse"',
+      '(',
+      ')',
+      '*',
+      'NOT',
+      'AND OR',
+      'NEAR(',
+      'a:b',
+      '{x}',
+      '^lig',
+      "l'",
+      '-',
+      '+',
+      '\\',
+      '\0',
+      '🙂',
+      '   ',
+      'positive_prompt:lig',
+      'flags:starred',
+    ];
     for (const text of hostile) expect(() => cache.pageImages(query({ search: text }), 0, 10), text).not.toThrow();
     expect(names(cache.listImages(query({ search: '"lighthouse" (old)' }), 0, 10))).toEqual([images[0]!.image_name]);
     expect(cache.countImages(query({ search: 'flags:starred' }))).toBe(0);
@@ -215,20 +247,34 @@ describe('search', () => {
 
   it('combines search with board, category, starred-first and order', () => {
     const cache = open();
-    const images = timeline(30, (i) => ({ board_id: i % 2 ? 'a' : null, starred: i % 3 === 0, image_category: i % 5 === 0 ? 'control' : 'general' }));
+    const images = timeline(30, (i) => ({
+      board_id: i % 2 ? 'a' : null,
+      starred: i % 3 === 0,
+      image_category: i % 5 === 0 ? 'control' : 'general',
+    }));
     cache.upsertImages(images);
-    cache.writeMetadata(images.map((image, i) => ({ image_name: image.image_name, json: { positive_prompt: i % 4 ? 'castle in the mist' : 'a fox' } })));
+    cache.writeMetadata(
+      images.map((image, i) => ({ image_name: image.image_name, json: { positive_prompt: i % 4 ? 'castle in the mist' : 'a fox' } })),
+    );
     const matches = (i: number) => i % 4 !== 0 && i % 2 === 1 && i % 5 !== 0;
     const indexed = images.map((image, i) => ({ image, i })).filter(({ i }) => matches(i));
-    const starred = indexed.filter(({ i }) => i % 3 === 0).map(({ image }) => image.image_name).reverse();
-    const rest = indexed.filter(({ i }) => i % 3 !== 0).map(({ image }) => image.image_name).reverse();
+    const starred = indexed
+      .filter(({ i }) => i % 3 === 0)
+      .map(({ image }) => image.image_name)
+      .reverse();
+    const rest = indexed
+      .filter(({ i }) => i % 3 !== 0)
+      .map(({ image }) => image.image_name)
+      .reverse();
     const view = query({ board: 'a', categories: ['general'], search: 'cast mist', starredFirst: true });
     const paged: string[] = [];
     for (let offset = 0; offset < 30; offset += 2) paged.push(...names(cache.listImages(view, offset, 2)));
     expect(paged).toEqual([...starred, ...rest]);
     expect(cache.countImages(view)).toBe(starred.length + rest.length);
     expect(names(cache.listImages({ ...view, starredOnly: true }, 0, 30))).toEqual(starred);
-    expect(names(cache.listImages({ ...view, starredFirst: false, order: 'oldest' }, 0, 30))).toEqual(indexed.map(({ image }) => image.image_name));
+    expect(names(cache.listImages({ ...view, starredFirst: false, order: 'oldest' }, 0, 30))).toEqual(
+      indexed.map(({ image }) => image.image_name),
+    );
   });
 
   it('follows a star change in search results at once', () => {
@@ -258,60 +304,71 @@ describe('search stays in step with the gallery', () => {
     }),
   };
 
-  it.each(Object.entries(shapes))('through stars, moves, category changes, deletes, restores and metadata rewrites (%s)', async (_, shape) => {
-    const cache = open();
-    const images = timeline(80, shape);
-    cache.upsertImages(images);
-    const castles = new Set<string>();
-    cache.writeMetadata(
-      images.map((image, i) => {
-        if (i % 2 === 0) castles.add(image.image_name);
-        return { image_name: image.image_name, json: { positive_prompt: i % 2 === 0 ? 'a castle' : 'a fox' } };
-      }),
-    );
-    const views: GalleryQuery[] = [];
-    for (const board of ['all', 'none', 'a-1', 'b-2']) {
-      for (const categories of [[], ['general'], ['mask', 'user'], ['general', 'user']] as const) {
-        for (const [starredOnly, starredFirst] of [[false, false], [false, true], [true, false]]) {
-          views.push(query({ board, categories: [...categories], starredOnly, starredFirst, order: starredFirst ? 'oldest' : 'newest' }));
+  it.each(Object.entries(shapes))(
+    'through stars, moves, category changes, deletes, restores and metadata rewrites (%s)',
+    async (_, shape) => {
+      const cache = open();
+      const images = timeline(80, shape);
+      cache.upsertImages(images);
+      const castles = new Set<string>();
+      cache.writeMetadata(
+        images.map((image, i) => {
+          if (i % 2 === 0) castles.add(image.image_name);
+          return { image_name: image.image_name, json: { positive_prompt: i % 2 === 0 ? 'a castle' : 'a fox' } };
+        }),
+      );
+      const views: GalleryQuery[] = [];
+      for (const board of ['all', 'none', 'a-1', 'b-2']) {
+        for (const categories of [[], ['general'], ['mask', 'user'], ['general', 'user']] as const) {
+          for (const [starredOnly, starredFirst] of [
+            [false, false],
+            [false, true],
+            [true, false],
+          ]) {
+            views.push(query({ board, categories: [...categories], starredOnly, starredFirst, order: starredFirst ? 'oldest' : 'newest' }));
+          }
         }
       }
-    }
-    const check = (step: string) => {
-      for (const view of views) {
-        const expected = names(cache.listImages(view, 0, 1000)).filter((name) => castles.has(name));
-        const searched = { ...view, search: 'castle' };
-        expect(names(cache.listImages(searched, 0, 1000)), `${step} ${JSON.stringify(view)}`).toEqual(expected);
-        expect(cache.countImages(searched), `${step} count ${JSON.stringify(view)}`).toBe(expected.length);
-        const paged: string[] = [];
-        for (let offset = 0; offset < expected.length; offset += 3) paged.push(...names(cache.listImages(searched, offset, 3)));
-        expect(paged, `${step} paged ${JSON.stringify(view)}`).toEqual(expected);
-      }
-    };
-    const pick = (from: number, step: number) => names(images.filter((_, i) => i >= from && i % step === 0));
-    check('initial');
-    cache.setStarred(pick(0, 3), true);
-    cache.setStarred(pick(0, 8), false);
-    check('stars');
-    cache.moveImages(pick(1, 5), 'b-2');
-    cache.moveImages(pick(2, 6), null);
-    check('moves');
-    cache.setCategory(pick(0, 9), 'user');
-    check('categories');
-    cache.markDeleted(pick(3, 10));
-    check('tombstones');
-    cache.restoreDeleted(pick(3, 20));
-    check('restores');
-    const removed = new Set(pick(5, 11));
-    await cache.removeImages([...removed]);
-    check('removals');
-    cache.writeMetadata(images.filter((_, i) => i % 5 === 0).map((image) => ({ image_name: image.image_name, json: { positive_prompt: 'a castle again' } })));
-    for (const [i, image] of images.entries()) if (i % 5 === 0) castles.add(image.image_name);
-    check('metadata rewrites');
-    const kept = images.slice(0, 30).filter((image) => !removed.has(image.image_name));
-    cache.upsertImages(kept.map((image, i) => ({ ...image, board_id: 'a-1', starred: i % 2 === 0, image_category: 'general' })));
-    check('server updates');
-  });
+      const check = (step: string) => {
+        for (const view of views) {
+          const expected = names(cache.listImages(view, 0, 1000)).filter((name) => castles.has(name));
+          const searched = { ...view, search: 'castle' };
+          expect(names(cache.listImages(searched, 0, 1000)), `${step} ${JSON.stringify(view)}`).toEqual(expected);
+          expect(cache.countImages(searched), `${step} count ${JSON.stringify(view)}`).toBe(expected.length);
+          const paged: string[] = [];
+          for (let offset = 0; offset < expected.length; offset += 3) paged.push(...names(cache.listImages(searched, offset, 3)));
+          expect(paged, `${step} paged ${JSON.stringify(view)}`).toEqual(expected);
+        }
+      };
+      const pick = (from: number, step: number) => names(images.filter((_, i) => i >= from && i % step === 0));
+      check('initial');
+      cache.setStarred(pick(0, 3), true);
+      cache.setStarred(pick(0, 8), false);
+      check('stars');
+      cache.moveImages(pick(1, 5), 'b-2');
+      cache.moveImages(pick(2, 6), null);
+      check('moves');
+      cache.setCategory(pick(0, 9), 'user');
+      check('categories');
+      cache.markDeleted(pick(3, 10));
+      check('tombstones');
+      cache.restoreDeleted(pick(3, 20));
+      check('restores');
+      const removed = new Set(pick(5, 11));
+      await cache.removeImages([...removed]);
+      check('removals');
+      cache.writeMetadata(
+        images
+          .filter((_, i) => i % 5 === 0)
+          .map((image) => ({ image_name: image.image_name, json: { positive_prompt: 'a castle again' } })),
+      );
+      for (const [i, image] of images.entries()) if (i % 5 === 0) castles.add(image.image_name);
+      check('metadata rewrites');
+      const kept = images.slice(0, 30).filter((image) => !removed.has(image.image_name));
+      cache.upsertImages(kept.map((image, i) => ({ ...image, board_id: 'a-1', starred: i % 2 === 0, image_category: 'general' })));
+      check('server updates');
+    },
+  );
 });
 
 describe('totals', () => {

@@ -9,7 +9,13 @@ describe('jobs', () => {
     cache.upsertJobs([
       queueItem({ item_id: 1 }),
       queueItem({ item_id: 3, status: 'in_progress', completed_at: null }),
-      queueItem({ item_id: 2, status: 'failed', error_type: 'OutOfMemoryError', error_message: 'CUDA out of memory', error_traceback: 'Traceback…' }),
+      queueItem({
+        item_id: 2,
+        status: 'failed',
+        error_type: 'OutOfMemoryError',
+        error_message: 'CUDA out of memory',
+        error_traceback: 'Traceback…',
+      }),
     ]);
     const page = cache.pageJobs({ statuses: [], offset: 0, limit: 10 });
     expect(page.total).toBe(3);
@@ -43,7 +49,9 @@ describe('jobs', () => {
   it('applies live status changes in order and drops stale ones', () => {
     const cache = open();
     cache.upsertJobs([queueItem({ item_id: 7, status: 'pending', status_sequence: 1, started_at: null, completed_at: null })]);
-    expect(cache.applyJobStatus({ item_id: 7, status: 'in_progress', status_sequence: 2, started_at: serverTime(100) })?.status).toBe('running');
+    expect(cache.applyJobStatus({ item_id: 7, status: 'in_progress', status_sequence: 2, started_at: serverTime(100) })?.status).toBe(
+      'running',
+    );
     expect(cache.applyJobStatus({ item_id: 7, status: 'completed', status_sequence: 3, completed_at: serverTime(200) })).toMatchObject({
       status: 'completed',
       progress: 1,
@@ -58,7 +66,11 @@ describe('jobs', () => {
   it('creates a job first seen in an event, and keeps real ids when a redacted copy arrives', () => {
     const cache = open();
     cache.applyJobStatus({ item_id: 9, status: 'waiting', batch_id: 'b9', session_id: 's9', user_id: 'system', created_at: serverTime(9) });
-    expect(cache.job(9)).toMatchObject({ id: '9', status: 'pending', metadata: { batch_id: 'b9', session_id: 's9', wire_status: 'waiting' } });
+    expect(cache.job(9)).toMatchObject({
+      id: '9',
+      status: 'pending',
+      metadata: { batch_id: 'b9', session_id: 's9', wire_status: 'waiting' },
+    });
     cache.applyJobStatus({ item_id: 9, status: 'canceled', batch_id: 'redacted', session_id: 'redacted', user_id: 'redacted' });
     expect(cache.job(9)).toMatchObject({ status: 'cancelled', metadata: { batch_id: 'b9', session_id: 's9', user_id: 'system' } });
   });
@@ -75,7 +87,11 @@ describe('jobs', () => {
 
   it('marks unfinished jobs the server forgot as cancelled, keeping finished ones', () => {
     const cache = open();
-    cache.upsertJobs([queueItem({ item_id: 1 }), queueItem({ item_id: 2, status: 'pending' }), queueItem({ item_id: 3, status: 'in_progress' })]);
+    cache.upsertJobs([
+      queueItem({ item_id: 1 }),
+      queueItem({ item_id: 2, status: 'pending' }),
+      queueItem({ item_id: 3, status: 'in_progress' }),
+    ]);
     expect(cache.unfinishedJobIds().sort()).toEqual([2, 3]);
     expect(cache.cancelVanishedJobs([2])).toBe(1);
     expect(cache.unfinishedJobIds()).toEqual([3]);

@@ -21,7 +21,9 @@ function freshDb(): { db: Db; dir: string } {
 }
 
 const objects = (db: Db, type: string) =>
-  db.all<{ name: string }>('schema', "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name", [type]).map((r) => r.name);
+  db
+    .all<{ name: string }>('schema', "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name", [type])
+    .map((r) => r.name);
 
 describe('migrations', () => {
   it('are numbered 1..n in order, so user_version counts the ones applied', () => {
@@ -34,10 +36,28 @@ describe('migrations', () => {
     migrate(db, 1);
     expect(schemaVersion(db)).toBe(1);
     expect(objects(db, 'table')).toEqual(
-      expect.arrayContaining(['boards', 'files', 'image_counts', 'image_metadata', 'images', 'images_fts', 'jobs', 'meta', 'models', 'outbox']),
+      expect.arrayContaining([
+        'boards',
+        'files',
+        'image_counts',
+        'image_metadata',
+        'images',
+        'images_fts',
+        'jobs',
+        'meta',
+        'models',
+        'outbox',
+      ]),
     );
     expect(objects(db, 'index')).toEqual(
-      expect.arrayContaining(['images_board', 'images_board_starred', 'images_starred', 'images_visible', 'images_metadata_todo', 'jobs_by_time']),
+      expect.arrayContaining([
+        'images_board',
+        'images_board_starred',
+        'images_starred',
+        'images_visible',
+        'images_metadata_todo',
+        'jobs_by_time',
+      ]),
     );
     expect(objects(db, 'trigger')).toHaveLength(8);
     expect(db.get<{ journal_mode: string }>('wal', 'PRAGMA journal_mode')?.journal_mode).toBe('wal');

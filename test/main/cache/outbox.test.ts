@@ -10,8 +10,22 @@ describe('outbox', () => {
     const second = cache.outbox.add('boards.create', { temp_id: 'local-1', name: 'New' });
     expect(second).toBeGreaterThan(first);
     expect(cache.outbox.list()).toEqual([
-      { id: first, kind: 'images.star', payload: { image_names: ['a.png'], starred: true }, created_at: expect.any(Date), attempts: 0, last_error: null },
-      { id: second, kind: 'boards.create', payload: { temp_id: 'local-1', name: 'New' }, created_at: expect.any(Date), attempts: 0, last_error: null },
+      {
+        id: first,
+        kind: 'images.star',
+        payload: { image_names: ['a.png'], starred: true },
+        created_at: expect.any(Date),
+        attempts: 0,
+        last_error: null,
+      },
+      {
+        id: second,
+        kind: 'boards.create',
+        payload: { temp_id: 'local-1', name: 'New' },
+        created_at: expect.any(Date),
+        attempts: 0,
+        last_error: null,
+      },
     ]);
     expect(cache.outbox.count()).toBe(2);
   });

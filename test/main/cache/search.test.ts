@@ -8,7 +8,10 @@ const USER = '{positive_prompt negative_prompt model_name image_name}';
 describe('search terms', () => {
   it('cut text into words the way the tokenizer does, keeping punctuation-joined runs together', () => {
     expect(searchTerms('  Lighthouse  "rocky" (coast) ')).toEqual([['Lighthouse'], ['rocky'], ['coast']]);
-    expect(searchTerms('neon-lit 5f0c1c7e-1b7a.png')).toEqual([['neon', 'lit'], ['5f0c1c7e', '1b7a', 'png']]);
+    expect(searchTerms('neon-lit 5f0c1c7e-1b7a.png')).toEqual([
+      ['neon', 'lit'],
+      ['5f0c1c7e', '1b7a', 'png'],
+    ]);
     expect(searchTerms('café naïve e\u0301te')).toEqual([['café'], ['naïve'], ['éte']]);
     expect(searchTerms('*** :: "" ()')).toEqual([]);
     expect(searchTerms('a A a')).toEqual([['a']]);

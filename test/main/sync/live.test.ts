@@ -57,8 +57,15 @@ describe('live updates', () => {
       expect(image.image.board_id).toBe(board.board_id);
       expect(cache.jobOutputs(String(itemId)).map((output) => output.image_name)).toEqual(added);
       await engine.metadataIdle();
-      expect(cache.listImages({ board: board.board_id, categories: [], starredOnly: false, starredFirst: true, search: 'quetz', order: 'newest' }, 0, 5)
-        .map((output) => output.image_name)).toEqual(added);
+      expect(
+        cache
+          .listImages(
+            { board: board.board_id, categories: [], starredOnly: false, starredFirst: true, search: 'quetz', order: 'newest' },
+            0,
+            5,
+          )
+          .map((output) => output.image_name),
+      ).toEqual(added);
       // A sync right after has nothing to add: the event already brought it.
       expect((await engine.sync()).added).toBe(0);
     } finally {

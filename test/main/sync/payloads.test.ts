@@ -61,7 +61,13 @@ describe('malformed server payloads', () => {
     await engine.metadataIdle();
     expect(cache.metadataBacklogSize()).toBe(1);
     expect(cache.imageDetails(stuck!.image_name)?.metadata_loaded).toBe(false);
-    expect(cache.imageDetails(odd!.image_name)).toMatchObject({ metadata_loaded: true, positive_prompt: null, seed: null, model_name: null, steps: 30 });
+    expect(cache.imageDetails(odd!.image_name)).toMatchObject({
+      metadata_loaded: true,
+      positive_prompt: null,
+      seed: null,
+      model_name: null,
+      steps: 30,
+    });
 
     server.faults.clear();
     await engine.sync();

@@ -68,7 +68,10 @@ describe.skipIf(!process.env.INVOKEAI_REAL)('sync against the real InvokeAI 6.14
     const [board] = await api.listBoards(true);
     const before = new Map((await api.imagesByNames(names.slice(0, 8))).map((dto) => [dto.image_name, dto]));
     await api.starImages([names[0]!, names[1]!].filter((name) => !before.get(name)!.starred));
-    await api.addImagesToBoard(board!.board_id, [names[3]!, names[4]!].filter((name) => before.get(name)!.board_id !== board!.board_id));
+    await api.addImagesToBoard(
+      board!.board_id,
+      [names[3]!, names[4]!].filter((name) => before.get(name)!.board_id !== board!.board_id),
+    );
     const category = before.get(names[6]!)!.image_category === 'control' ? 'mask' : 'control';
     const patched = await fetch(`${real.url}/api/v1/images/i/${names[6]}`, {
       method: 'PATCH',

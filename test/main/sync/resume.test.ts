@@ -12,7 +12,9 @@ describe('an interrupted sync', () => {
       // Abort while the second batch of DTOs is on its way.
       if (method === 'imagesByNames' && counting.count('imagesByNames') === 1) controller.abort();
     };
-    await expect(engine.sync({ signal: controller.signal })).rejects.toSatisfy((error) => error instanceof ApiError && error.kind === 'aborted');
+    await expect(engine.sync({ signal: controller.signal })).rejects.toSatisfy(
+      (error) => error instanceof ApiError && error.kind === 'aborted',
+    );
     const firstRun = [...counting.dtoNames];
     expect(cache.totals().images).toBe(1000);
     expect(engine.lastSummary()).toBeNull();

@@ -131,7 +131,13 @@ describe('incremental sync', () => {
     expectSameGallery(cache, server);
     // Only the new image and the changed ones were fetched again.
     expect(counting.dtoNames.sort()).toEqual(
-      [uploaded.image_name, images[0]!.image_name, images[1]!.image_name, ...images.slice(10, 13).map((i) => i.image_name), images[20]!.image_name].sort(),
+      [
+        uploaded.image_name,
+        images[0]!.image_name,
+        images[1]!.image_name,
+        ...images.slice(10, 13).map((i) => i.image_name),
+        images[20]!.image_name,
+      ].sort(),
     );
     await engine.metadataIdle();
     expect(counting.metadataNames).toEqual([uploaded.image_name]);
@@ -175,7 +181,9 @@ describe('incremental sync', () => {
     const unfinished = cache.unfinishedJobIds();
     expect(unfinished.length).toBeGreaterThan(0);
     await server.state.queue.resume();
-    await waitFor(() => [...server.state.queue.store.items.values()].every((item) => ['completed', 'failed', 'canceled'].includes(item.status)));
+    await waitFor(() =>
+      [...server.state.queue.store.items.values()].every((item) => ['completed', 'failed', 'canceled'].includes(item.status)),
+    );
     counting.reset();
     await engine.sync();
     expect(counting.count('queueItemsByIds')).toBe(1);
@@ -239,5 +247,12 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
 
 function statusOf(server: StandIn, id: number): string {
   const wire = server.state.queue.store.items.get(id)!.status;
-  return { pending: 'pending', waiting: 'pending', in_progress: 'running', completed: 'completed', failed: 'failed', canceled: 'cancelled' }[wire];
+  return {
+    pending: 'pending',
+    waiting: 'pending',
+    in_progress: 'running',
+    completed: 'completed',
+    failed: 'failed',
+    canceled: 'cancelled',
+  }[wire];
 }

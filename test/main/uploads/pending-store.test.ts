@@ -6,7 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqlitePendingUploadStore, type PendingUpload } from '../../../src/main/uploads/pending-store';
 
 const upload = (id: string): PendingUpload => ({
-  id, path: `/photos/${id}.png`, file_name: `${id}.png`, board_id: id === 'b' ? 'board-1' : null, category: 'user', queued_at: '2026-11-26T08:00:00.000Z',
+  id,
+  path: `/photos/${id}.png`,
+  file_name: `${id}.png`,
+  board_id: id === 'b' ? 'board-1' : null,
+  category: 'user',
+  queued_at: '2026-11-26T08:00:00.000Z',
 });
 
 let dir: string | undefined;

@@ -72,7 +72,12 @@ export async function openApp(options: AppOptions): Promise<App> {
 }
 
 /** Polls until `probe` answers truthy; fails with `what` (and the last state) after a bounded wait. */
-export async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000, describe?: () => unknown): Promise<NonNullable<T>> {
+export async function until<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  describe?: () => unknown,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -132,5 +137,10 @@ export function cacheDiff(services: AppServices, server: StandIn): string[] {
 
 /** Waits until the cache holds exactly what the server holds. */
 export async function converged(services: AppServices, server: StandIn, timeoutMs = 15_000): Promise<void> {
-  await until('the cache to equal the server', () => cacheDiff(services, server).length === 0, timeoutMs, () => cacheDiff(services, server).slice(0, 10));
+  await until(
+    'the cache to equal the server',
+    () => cacheDiff(services, server).length === 0,
+    timeoutMs,
+    () => cacheDiff(services, server).slice(0, 10),
+  );
 }

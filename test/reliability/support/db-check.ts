@@ -42,7 +42,8 @@ export function readCacheFile(path: string): CacheFileReport {
       )
       .all() as { board_key: string; category: string; starred: number; kept: number; actual: number }[];
     for (const row of counted) {
-      if (row.kept !== row.actual) inconsistencies.push(`image_counts ${row.board_key}/${row.category}/${row.starred}: ${row.kept} kept, ${row.actual} rows`);
+      if (row.kept !== row.actual)
+        inconsistencies.push(`image_counts ${row.board_key}/${row.category}/${row.starred}: ${row.kept} kept, ${row.actual} rows`);
     }
     const uncounted = db
       .prepare(
@@ -52,24 +53,32 @@ export function readCacheFile(path: string): CacheFileReport {
       .get() as { n: number };
     if (uncounted.n > 0) inconsistencies.push(`${uncounted.n} images missing from image_counts`);
     const flagged = db
-      .prepare('SELECT count(*) AS n FROM images i WHERE metadata_state <> 0 AND NOT EXISTS (SELECT 1 FROM image_metadata m WHERE m.image_id = i.id)')
+      .prepare(
+        'SELECT count(*) AS n FROM images i WHERE metadata_state <> 0 AND NOT EXISTS (SELECT 1 FROM image_metadata m WHERE m.image_id = i.id)',
+      )
       .get() as { n: number };
     if (flagged.n > 0) inconsistencies.push(`${flagged.n} images marked described without metadata`);
     const unflagged = db
-      .prepare('SELECT count(*) AS n FROM images i WHERE metadata_state = 0 AND EXISTS (SELECT 1 FROM image_metadata m WHERE m.image_id = i.id)')
+      .prepare(
+        'SELECT count(*) AS n FROM images i WHERE metadata_state = 0 AND EXISTS (SELECT 1 FROM image_metadata m WHERE m.image_id = i.id)',
+      )
       .get() as { n: number };
     if (unflagged.n > 0) inconsistencies.push(`${unflagged.n} images with metadata still marked to fetch`);
-    const orphans = db.prepare('SELECT count(*) AS n FROM image_metadata m WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.id = m.image_id)').get() as { n: number };
+    const orphans = db
+      .prepare('SELECT count(*) AS n FROM image_metadata m WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.id = m.image_id)')
+      .get() as { n: number };
     if (orphans.n > 0) inconsistencies.push(`${orphans.n} metadata rows without an image`);
     return {
       integrity,
       searchIndex,
       images: (db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n,
-      described: (db.prepare('SELECT image_name FROM images WHERE metadata_state <> 0').all() as { image_name: string }[]).map((row) => row.image_name),
-      inconsistencies,
-      outbox: (db.prepare('SELECT kind, payload, attempts FROM outbox ORDER BY id').all() as { kind: string; payload: string; attempts: number }[]).map(
-        (row) => ({ kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts }),
+      described: (db.prepare('SELECT image_name FROM images WHERE metadata_state <> 0').all() as { image_name: string }[]).map(
+        (row) => row.image_name,
       ),
+      inconsistencies,
+      outbox: (
+        db.prepare('SELECT kind, payload, attempts FROM outbox ORDER BY id').all() as { kind: string; payload: string; attempts: number }[]
+      ).map((row) => ({ kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts })),
     };
   } finally {
     db.close();

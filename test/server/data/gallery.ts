@@ -9,7 +9,17 @@ import { encodePng, renderPattern } from './png';
 import { Rng } from './random';
 import { parseSqliteTimestamp, sqliteTimestamp } from './timestamps';
 import {
-  ADJECTIVES, BOARD_NAMES, FAILURES, LIGHTING, NEGATIVE, QUALITY, QUEUE_ORIGINS, SCHEDULERS, SETTINGS, STYLES, SUBJECTS,
+  ADJECTIVES,
+  BOARD_NAMES,
+  FAILURES,
+  LIGHTING,
+  NEGATIVE,
+  QUALITY,
+  QUEUE_ORIGINS,
+  SCHEDULERS,
+  SETTINGS,
+  STYLES,
+  SUBJECTS,
 } from './words';
 
 export type ImageCategory = 'general' | 'mask' | 'control' | 'user' | 'other';
@@ -118,16 +128,32 @@ export interface Gallery {
 export const DEFAULT_ANCHOR = Date.UTC(2026, 7, 19, 12, 0, 0);
 
 const SIZES: readonly (readonly [readonly [number, number], number])[] = [
-  [[512, 512], 5], [[384, 512], 3], [[512, 384], 3], [[288, 512], 2], [[512, 288], 2],
-  [[448, 448], 2], [[320, 448], 1], [[448, 320], 1], [[256, 256], 1], [[384, 384], 1],
+  [[512, 512], 5],
+  [[384, 512], 3],
+  [[512, 384], 3],
+  [[288, 512], 2],
+  [[512, 288], 2],
+  [[448, 448], 2],
+  [[320, 448], 1],
+  [[448, 320], 1],
+  [[256, 256], 1],
+  [[384, 384], 1],
 ];
 
 const CATEGORIES: readonly (readonly [ImageCategory, number])[] = [
-  ['general', 82], ['user', 7], ['control', 5], ['mask', 4], ['other', 2],
+  ['general', 82],
+  ['user', 7],
+  ['control', 5],
+  ['mask', 4],
+  ['other', 2],
 ];
 
 const GENERATION_MODES: Record<string, string> = {
-  'sd-1': 'txt2img', sdxl: 'sdxl_txt2img', flux: 'flux_txt2img', flux2: 'flux2_txt2img', 'sd-3': 'sd3_txt2img',
+  'sd-1': 'txt2img',
+  sdxl: 'sdxl_txt2img',
+  flux: 'flux_txt2img',
+  flux2: 'flux2_txt2img',
+  'sd-3': 'sd3_txt2img',
 };
 
 function prompt(rng: Rng): string {
@@ -226,9 +252,8 @@ export function generateGallery(options: GalleryOptions = {}): Gallery {
     const origin: ImageOrigin = category === 'user' || (category === 'general' && imageRng.chance(0.04)) ? 'external' : 'internal';
     const generated = origin === 'internal' && category === 'general';
     const intermediate = origin === 'internal' && category !== 'general' ? imageRng.chance(0.25) : imageRng.chance(0.015);
-    const metadata = generated || (origin === 'external' && imageRng.chance(0.3))
-      ? generationParams(imageRng, mainModels, width, height)
-      : null;
+    const metadata =
+      generated || (origin === 'external' && imageRng.chance(0.3)) ? generationParams(imageRng, mainModels, width, height) : null;
     const onBoard = !intermediate && imageRng.chance(0.72);
     const created = sqliteTimestamp(t);
     const starred = !intermediate && imageRng.chance(0.05);
@@ -261,13 +286,7 @@ export function generateGallery(options: GalleryOptions = {}): Gallery {
  * was pruned, as on a long-running server), failed and canceled ones sit between them, and the
  * newest few are still pending or running.
  */
-function generateQueue(
-  seed: number,
-  count: number,
-  images: ImageSeed[],
-  mainModels: ModelConfig[],
-  anchor: number,
-): QueueItemSeed[] {
+function generateQueue(seed: number, count: number, images: ImageSeed[], mainModels: ModelConfig[], anchor: number): QueueItemSeed[] {
   const rng = Rng.stream(seed, 'queue');
   const active = Math.min(count, 4); // one running + three pending, the newest items
   const terminal = count - active;
@@ -278,7 +297,11 @@ function generateQueue(
   // Walk backwards in time from the newest terminal item.
   const terminalItems: Omit<QueueItemSeed, 'item_id' | 'batch_id' | 'origin' | 'destination' | 'field_values'>[] = [];
   for (let i = 0; i < terminal; i++) {
-    const status = rng.weighted<QueueStatus>([['completed', 85], ['failed', 8], ['canceled', 7]]);
+    const status = rng.weighted<QueueStatus>([
+      ['completed', 85],
+      ['failed', 8],
+      ['canceled', 7],
+    ]);
     const output = status === 'completed' && outputPool >= 0 ? generated[outputPool--] : undefined;
     const finishedMs = output ? parseSqliteTimestamp(output.created_at) : clock - rng.int(5_000, 600_000);
     clock = Math.min(clock, finishedMs);
@@ -334,7 +357,7 @@ function generateQueue(
   // Group consecutive items into batches of 1-4 runs that share an origin.
   let itemId = 1;
   const all = [...terminalItems, ...activeItems];
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     const size = Math.min(rng.int(1, 4), all.length - i);
     const batch_id = rng.uuid();
     const [origin, destination] = rng.pick(QUEUE_ORIGINS);

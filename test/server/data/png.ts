@@ -104,7 +104,12 @@ function hsvToRgb(h: number, s: number, v: number): [number, number, number] {
   const q = v * (1 - f * s);
   const t = v * (1 - (1 - f) * s);
   const [r, g, b] = [
-    [v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q],
+    [v, t, p],
+    [q, v, p],
+    [p, v, t],
+    [p, q, v],
+    [t, p, v],
+    [v, p, q],
   ][((i % 6) + 6) % 6] as [number, number, number];
   return [Math.round(r * 255), Math.round(g * 255), Math.round(b * 255)];
 }

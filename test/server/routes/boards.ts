@@ -32,7 +32,9 @@ export function registerBoardRoutes(router: Router, state: StandInState): void {
     }
     if (offset !== null && limit !== null) {
       const boards = gallery.listBoards({ includeArchived, orderBy, direction, caseInsensitive: false });
-      const items = boards.slice(offset, limit < 0 ? undefined : offset + limit).map((b) => boardDTO(b, stats.get(b.board_id), SYSTEM_DISPLAY_NAME));
+      const items = boards
+        .slice(offset, limit < 0 ? undefined : offset + limit)
+        .map((b) => boardDTO(b, stats.get(b.board_id), SYSTEM_DISPLAY_NAME));
       // The real server's long-standing bug: `total` is the size of this page.
       return json({ limit, offset, total: items.length, items });
     }

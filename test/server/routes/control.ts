@@ -79,11 +79,13 @@ export function registerControlRoutes(router: Router, state: StandInState, fault
     return json({ refuse });
   });
 
-  router.get('/__stand_in__/state', () => json({
-    images: state.gallery.imageCount,
-    boards: state.gallery.boards.size,
-    queue_items: state.queue.store.items.size,
-    models: state.models.length,
-    sockets: socketCount(),
-  }));
+  router.get('/__stand_in__/state', () =>
+    json({
+      images: state.gallery.imageCount,
+      boards: state.gallery.boards.size,
+      queue_items: state.queue.store.items.size,
+      models: state.models.length,
+      sockets: socketCount(),
+    }),
+  );
 }

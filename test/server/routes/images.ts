@@ -5,7 +5,16 @@ import { encodePng, readPngText } from '../data/png';
 import { HttpError, json, type Reply, type RequestContext, type Router } from '../http';
 import { cropVisible, decodeImage, resizeTo } from '../imaging';
 import type { StandInState } from '../state';
-import { IMAGE_CATEGORIES, IMAGE_ORIGINS, imageDTO, imageUrl, parseMetadata, thumbnailUrl, type ImageQuery, type ImageRecord } from '../store';
+import {
+  IMAGE_CATEGORIES,
+  IMAGE_ORIGINS,
+  imageDTO,
+  imageUrl,
+  parseMetadata,
+  thumbnailUrl,
+  type ImageQuery,
+  type ImageRecord,
+} from '../store';
 import type { ParamReader } from '../validation';
 
 /** FastAPI's bare `HTTPException(status_code=404)`. */
@@ -69,8 +78,10 @@ function validWorkflow(text: string | undefined): string | null {
 function validGraph(text: string | undefined): string | null {
   const value = parseMetadata(text ?? null);
   const nodes = value?.nodes;
-  const ok = value && (value.edges === undefined || Array.isArray(value.edges))
-    && (nodes === undefined || (typeof nodes === 'object' && nodes !== null && !Array.isArray(nodes)));
+  const ok =
+    value &&
+    (value.edges === undefined || Array.isArray(value.edges)) &&
+    (nodes === undefined || (typeof nodes === 'object' && nodes !== null && !Array.isArray(nodes)));
   return ok ? text! : null;
 }
 
@@ -105,7 +116,12 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const body = await ctx.bodyReader();
     const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
     body.done();
-    return json(names.map((n) => gallery.getImage(n)).filter((r): r is ImageRecord => r !== undefined).map(imageDTO));
+    return json(
+      names
+        .map((n) => gallery.getImage(n))
+        .filter((r): r is ImageRecord => r !== undefined)
+        .map(imageDTO),
+    );
   });
 
   router.get('/api/v1/images/i/{image_name}', (ctx) => json(imageDTO(record(ctx))));
@@ -201,7 +217,11 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     // Metadata: the form field when it is a JSON object, else the PNG's own chunk.
     const chunks = readPngText(file.data);
     const formMetadata = upload.fields.metadata !== undefined ? parseMetadata(upload.fields.metadata) : null;
-    const metadata = formMetadata ? JSON.stringify(formMetadata) : (parseMetadata(chunks.invokeai_metadata ?? null) ? chunks.invokeai_metadata! : null);
+    const metadata = formMetadata
+      ? JSON.stringify(formMetadata)
+      : parseMetadata(chunks.invokeai_metadata ?? null)
+        ? chunks.invokeai_metadata!
+        : null;
     // Embedded workflow and graph are kept only when they parse as what they claim to be.
     const workflow = validWorkflow(chunks.invokeai_workflow);
     const graph = validGraph(chunks.invokeai_graph);

@@ -28,7 +28,7 @@ function readBatch(input: unknown): BatchInput {
     errors.push({ type: 'string_type', loc: [...loc, key], msg: 'Input should be a valid string', input: v });
     return null;
   };
-  const batchId = input.batch_id === undefined ? randomUUID() : optionalString('batch_id') ?? randomUUID();
+  const batchId = input.batch_id === undefined ? randomUUID() : (optionalString('batch_id') ?? randomUUID());
   const origin = optionalString('origin');
   const destination = optionalString('destination');
   let runs = 1;
@@ -36,58 +36,94 @@ function readBatch(input: unknown): BatchInput {
     const problem = intProblem(input.runs);
     if (problem) errors.push({ type: problem.type, loc: [...loc, 'runs'], msg: problem.msg, input: input.runs });
     else if (Number(input.runs) < 1) {
-      errors.push({ type: 'greater_than_equal', loc: [...loc, 'runs'], msg: 'Input should be greater than or equal to 1', input: input.runs, ctx: { ge: 1 } });
+      errors.push({
+        type: 'greater_than_equal',
+        loc: [...loc, 'runs'],
+        msg: 'Input should be greater than or equal to 1',
+        input: input.runs,
+        ctx: { ge: 1 },
+      });
     } else runs = Number(input.runs);
   }
   const graph: Graph = { id: randomUUID(), nodes: {}, edges: [] };
   const g = input.graph;
   if (g === undefined) errors.push({ type: 'missing', loc: [...loc, 'graph'], msg: 'Field required', input });
-  else if (!isObject(g)) errors.push({ type: 'model_attributes_type', loc: [...loc, 'graph'], msg: 'Input should be a valid dictionary or object to extract fields from', input: g });
+  else if (!isObject(g))
+    errors.push({
+      type: 'model_attributes_type',
+      loc: [...loc, 'graph'],
+      msg: 'Input should be a valid dictionary or object to extract fields from',
+      input: g,
+    });
   else {
     if (typeof g.id === 'string') graph.id = g.id;
     const nodes = g.nodes ?? {};
-    if (!isObject(nodes)) errors.push({ type: 'dict_type', loc: [...loc, 'graph', 'nodes'], msg: 'Input should be a valid dictionary', input: nodes });
+    if (!isObject(nodes))
+      errors.push({ type: 'dict_type', loc: [...loc, 'graph', 'nodes'], msg: 'Input should be a valid dictionary', input: nodes });
     else {
       const known = knownInvocationTypes();
       let idsMatch = true;
       for (const [key, node] of Object.entries(nodes)) {
         if (!isObject(node) || typeof node.type !== 'string') {
           errors.push({
-            type: 'union_tag_not_found', loc: [...loc, 'graph', 'nodes', key], msg: "Unable to extract tag using discriminator 'type'",
-            input: node, ctx: { discriminator: "'type'" },
+            type: 'union_tag_not_found',
+            loc: [...loc, 'graph', 'nodes', key],
+            msg: "Unable to extract tag using discriminator 'type'",
+            input: node,
+            ctx: { discriminator: "'type'" },
           });
         } else if (known && !known.includes(node.type)) {
           const expected = known.map((t) => `'${t}'`).join(', ');
           errors.push({
-            type: 'union_tag_invalid', loc: [...loc, 'graph', 'nodes', key],
+            type: 'union_tag_invalid',
+            loc: [...loc, 'graph', 'nodes', key],
             msg: `Input tag '${node.type}' found using 'type' does not match any of the expected tags: ${expected}`,
-            input: node, ctx: { discriminator: "'type'", tag: node.type, expected_tags: expected },
+            input: node,
+            ctx: { discriminator: "'type'", tag: node.type, expected_tags: expected },
           });
         } else {
           // A node without an id gets a fresh UUID, which then cannot match its key.
           const id = typeof node.id === 'string' ? node.id : randomUUID();
           if (idsMatch && id !== key) {
             idsMatch = false;
-            errors.push({ type: 'value_error', loc: [...loc, 'graph'], msg: `Value error, Node ids must match, got ${key} and ${id}`, input: g, ctx: { error: {} } });
+            errors.push({
+              type: 'value_error',
+              loc: [...loc, 'graph'],
+              msg: `Value error, Node ids must match, got ${key} and ${id}`,
+              input: g,
+              ctx: { error: {} },
+            });
           }
           graph.nodes[key] = { ...node, id } as GraphNode;
         }
       }
     }
     const edges = g.edges ?? [];
-    if (!Array.isArray(edges)) errors.push({ type: 'list_type', loc: [...loc, 'graph', 'edges'], msg: 'Input should be a valid list', input: edges });
+    if (!Array.isArray(edges))
+      errors.push({ type: 'list_type', loc: [...loc, 'graph', 'edges'], msg: 'Input should be a valid list', input: edges });
     else graph.edges = edges as GraphEdge[];
   }
   let data: BatchDatum[][] | null = null;
   if (input.data !== undefined && input.data !== null) {
-    const ok = Array.isArray(input.data) && input.data.every((group) =>
-      Array.isArray(group) && group.every((d) => isObject(d) && typeof d.node_path === 'string' && typeof d.field_name === 'string' && Array.isArray(d.items)));
+    const ok =
+      Array.isArray(input.data) &&
+      input.data.every(
+        (group) =>
+          Array.isArray(group) &&
+          group.every((d) => isObject(d) && typeof d.node_path === 'string' && typeof d.field_name === 'string' && Array.isArray(d.items)),
+      );
     if (!ok) errors.push({ type: 'list_type', loc: [...loc, 'data'], msg: 'Input should be a valid list', input: input.data });
     else {
       data = input.data as BatchDatum[][];
       for (const group of data) {
         if (new Set(group.map((d) => d.items.length)).size > 1) {
-          errors.push({ type: 'value_error', loc: [...loc, 'data'], msg: 'Value error, Zipped batch items must all have the same length', input: input.data, ctx: { error: {} } });
+          errors.push({
+            type: 'value_error',
+            loc: [...loc, 'data'],
+            msg: 'Value error, Zipped batch items must all have the same length',
+            input: input.data,
+            ctx: { error: {} },
+          });
         }
       }
     }
@@ -130,7 +166,8 @@ export function registerQueueRoutes(router: Router, state: StandInState): void {
     const q = ctx.queryReader();
     const destination = q.str('destination');
     q.done();
-    const items = store.inQueue(ctx.param('queue_id'))
+    const items = store
+      .inQueue(ctx.param('queue_id'))
       .filter((i) => destination === null || i.destination === destination)
       .sort((a, b) => b.priority - a.priority || a.item_id - b.item_id);
     return json(items.map(full));

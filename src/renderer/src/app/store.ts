@@ -10,7 +10,14 @@ import { createStatusSlice, type StatusSlice } from '../features/status/statusSl
 import { createUploadsSlice, type UploadsSlice } from '../features/uploads/uploadsSlice';
 import { createViewerSlice, type ViewerSlice } from '../features/viewer/viewerSlice';
 import { createAppSlice, type AppSlice } from './appSlice';
-import { PREFERENCES_KEY, PREFERENCES_VERSION, migratePreferences, preferenceStorage, readPreferences, type Preferences } from './preferences';
+import {
+  PREFERENCES_KEY,
+  PREFERENCES_VERSION,
+  migratePreferences,
+  preferenceStorage,
+  readPreferences,
+  type Preferences,
+} from './preferences';
 
 export type AppState = AppSlice &
   BoardsSlice &

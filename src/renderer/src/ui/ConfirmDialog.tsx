@@ -33,12 +33,7 @@ export function ConfirmDialog({ label, children, choices, onCancel }: ConfirmDia
             Cancel
           </button>
           {choices.map((choice) => (
-            <button
-              key={choice.label}
-              type="button"
-              className={TONE_CLASSES[choice.tone]}
-              onClick={choice.onChoose}
-            >
+            <button key={choice.label} type="button" className={TONE_CLASSES[choice.tone]} onClick={choice.onChoose}>
               {choice.label}
             </button>
           ))}

@@ -94,33 +94,33 @@ export function MenuButton({ label, items, children, className, disabled }: Menu
       </button>
       {open &&
         createPortal(
-        <div
-          ref={menuRef}
-          id={id}
-          role="menu"
-          aria-label={label}
-          className="menu"
-          style={{ top: position.top, left: position.left }}
-          onKeyDown={onMenuKey}
-        >
-          {items.map((item) => (
-            <button
-              key={item.label}
-              type="button"
-              role="menuitem"
-              className={item.danger ? 'menu-item menu-item-danger' : 'menu-item'}
-              disabled={item.disabled}
-              tabIndex={-1}
-              onClick={() => {
-                close();
-                item.onSelect();
-              }}
-            >
-              {item.icon}
-              <span>{item.label}</span>
-            </button>
-          ))}
-        </div>,
+          <div
+            ref={menuRef}
+            id={id}
+            role="menu"
+            aria-label={label}
+            className="menu"
+            style={{ top: position.top, left: position.left }}
+            onKeyDown={onMenuKey}
+          >
+            {items.map((item) => (
+              <button
+                key={item.label}
+                type="button"
+                role="menuitem"
+                className={item.danger ? 'menu-item menu-item-danger' : 'menu-item'}
+                disabled={item.disabled}
+                tabIndex={-1}
+                onClick={() => {
+                  close();
+                  item.onSelect();
+                }}
+              >
+                {item.icon}
+                <span>{item.label}</span>
+              </button>
+            ))}
+          </div>,
           document.body,
         )}
     </>

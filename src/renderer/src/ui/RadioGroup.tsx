@@ -20,7 +20,8 @@ export function RadioGroup<T extends string>({ label, options, value, onChange }
   const tabStop = checkedIndex === -1 ? 0 : checkedIndex;
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;
+    const step =
+      event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;
     if (step === 0) return;
     event.preventDefault();
     const next = (tabStop + step + options.length) % options.length;

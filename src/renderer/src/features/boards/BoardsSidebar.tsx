@@ -15,11 +15,20 @@ function BoardMenu({ board }: { board: Board }) {
       label={`Actions for board ${board.board_name}`}
       className="icon-button board-menu"
       items={[
-        { label: 'Rename…', icon: <Icon name="pencil" size={16} />, onSelect: () => dialogOpened({ kind: 'renameBoard', boardId: board.board_id }) },
+        {
+          label: 'Rename…',
+          icon: <Icon name="pencil" size={16} />,
+          onSelect: () => dialogOpened({ kind: 'renameBoard', boardId: board.board_id }),
+        },
         board.archived
           ? { label: 'Unarchive', icon: <Icon name="unarchive" size={16} />, onSelect: () => void archiveBoard(board.board_id, false) }
           : { label: 'Archive', icon: <Icon name="archive" size={16} />, onSelect: () => void archiveBoard(board.board_id, true) },
-        { label: 'Delete…', icon: <Icon name="trash" size={16} />, danger: true, onSelect: () => dialogOpened({ kind: 'deleteBoard', boardId: board.board_id }) },
+        {
+          label: 'Delete…',
+          icon: <Icon name="trash" size={16} />,
+          danger: true,
+          onSelect: () => dialogOpened({ kind: 'deleteBoard', boardId: board.board_id }),
+        },
       ]}
     >
       <Icon name="more" />
@@ -53,7 +62,13 @@ export function BoardsSidebar() {
       <section className="sidebar-boards" aria-labelledby="boards-heading">
         <header className="sidebar-heading">
           <h2 id="boards-heading">Boards</h2>
-          <button type="button" className="icon-button" aria-label="Create board" title="Create board" onClick={() => dialogOpened({ kind: 'createBoard' })}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Create board"
+            title="Create board"
+            onClick={() => dialogOpened({ kind: 'createBoard' })}
+          >
             <Icon name="plus" />
           </button>
         </header>
@@ -69,7 +84,13 @@ export function BoardsSidebar() {
           />
         </div>
         <ul className="board-list" aria-label="Boards">
-          <BoardEntry scope="all" name="All images" icon="images" imageCount={totals?.all.image_count ?? null} assetCount={totals?.all.asset_count ?? null} />
+          <BoardEntry
+            scope="all"
+            name="All images"
+            icon="images"
+            imageCount={totals?.all.image_count ?? null}
+            assetCount={totals?.all.asset_count ?? null}
+          />
           <BoardEntry
             scope="none"
             name="Uncategorized"
@@ -89,7 +110,11 @@ export function BoardsSidebar() {
               tags={
                 <>
                   {board.archived && <span className="board-tag">Archived</span>}
-                  {board.pending && <span className="board-tag board-tag-pending" title="Waiting for the server">Pending</span>}
+                  {board.pending && (
+                    <span className="board-tag board-tag-pending" title="Waiting for the server">
+                      Pending
+                    </span>
+                  )}
                 </>
               }
               menu={<BoardMenu board={board} />}

@@ -134,12 +134,7 @@ function Filters() {
       <button type="button" className="toggle" aria-pressed={starredFirst} onClick={starredFirstToggled}>
         Starred first
       </button>
-      <select
-        className="field"
-        aria-label="Order"
-        value={order}
-        onChange={(event) => orderChanged(GalleryOrder.parse(event.target.value))}
-      >
+      <select className="field" aria-label="Order" value={order} onChange={(event) => orderChanged(GalleryOrder.parse(event.target.value))}>
         <option value="newest">Newest first</option>
         <option value="oldest">Oldest first</option>
       </select>

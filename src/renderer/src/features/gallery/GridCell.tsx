@@ -12,7 +12,9 @@ export function cellId(index: number): string {
 
 /** A cell whose image is not known (its page is on the way) or not worth drawing (flying past). */
 export function PlaceholderCell({ index }: { index: number }) {
-  return <div role="gridcell" id={cellId(index)} className="cell cell-placeholder" aria-label={`Image ${index + 1}, loading`} aria-busy="true" />;
+  return (
+    <div role="gridcell" id={cellId(index)} className="cell cell-placeholder" aria-label={`Image ${index + 1}, loading`} aria-busy="true" />
+  );
 }
 
 /** One thumbnail. It reads its own image from the page cache, so a landing page repaints only its cells. */

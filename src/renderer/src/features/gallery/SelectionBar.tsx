@@ -9,7 +9,12 @@ function MoveMenu() {
   const currentBoard = useStore((s) => s.currentBoard);
   const moveSelection = useStore((s) => s.moveSelection);
   const items: MenuItem[] = [
-    { label: 'Uncategorized', icon: <Icon name="inbox" size={16} />, disabled: currentBoard === 'none', onSelect: () => void moveSelection('none') },
+    {
+      label: 'Uncategorized',
+      icon: <Icon name="inbox" size={16} />,
+      disabled: currentBoard === 'none',
+      onSelect: () => void moveSelection('none'),
+    },
     ...boards
       .filter((board) => !board.archived)
       .map((board) => ({

@@ -3,17 +3,7 @@ import type { IvkImage } from '../../../../shared/models';
 import { invoke } from '../../app/bridge';
 import type { AppState, SliceCreator } from '../../app/store';
 import { buildQuery, queryKeyOf, type CategoryFilter, type GalleryOrder, type QueryInputs, type SearchScope } from './galleryQuery';
-import {
-  EMPTY_PAGE_CACHE,
-  PAGE_SIZE,
-  imageAt,
-  pageKey,
-  pagesIn,
-  touched,
-  withImagesChanged,
-  withPage,
-  type PageCache,
-} from './pageCache';
+import { EMPTY_PAGE_CACHE, PAGE_SIZE, imageAt, pageKey, pagesIn, touched, withImagesChanged, withPage, type PageCache } from './pageCache';
 
 interface IndexRange {
   first: number;
@@ -159,8 +149,7 @@ export const createGallerySlice: SliceCreator<GallerySlice> = (set, get) => {
     visibleRange: { first: 0, last: PAGE_SIZE - 1 },
     focusIndex: 0,
 
-    thumbnailSizeChanged: (size) =>
-      set({ thumbnailSize: Math.round(Math.min(THUMBNAIL_SIZES.max, Math.max(THUMBNAIL_SIZES.min, size))) }),
+    thumbnailSizeChanged: (size) => set({ thumbnailSize: Math.round(Math.min(THUMBNAIL_SIZES.max, Math.max(THUMBNAIL_SIZES.min, size))) }),
     categoryFilterChanged: (categoryFilter) => filterChanged({ categoryFilter }),
     starredOnlyToggled: () => filterChanged({ starredOnly: !get().starredOnly }),
     starredFirstToggled: () => filterChanged({ starredFirst: !get().starredFirst }),

@@ -24,4 +24,3 @@ export function toggled(selection: Selection, name: string): Selection {
   else names.add(name);
   return { all: selection.all, names };
 }
-

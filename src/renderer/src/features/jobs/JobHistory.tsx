@@ -18,7 +18,13 @@ function StatusFilter() {
         Every status
       </button>
       {JobStatusValues.map((status) => (
-        <button key={status} type="button" className={`toggle toggle-${status}`} aria-pressed={filter.includes(status)} onClick={() => toggled(status)}>
+        <button
+          key={status}
+          type="button"
+          className={`toggle toggle-${status}`}
+          aria-pressed={filter.includes(status)}
+          onClick={() => toggled(status)}
+        >
           <span className={`status-dot status-${status}`} aria-hidden="true" />
           {STATUS_LABELS[status]}
         </button>
@@ -38,7 +44,13 @@ function Pager() {
       <span>
         {formatCount(offset + 1)}–{formatCount(offset + shown)} of {formatCount(total)}
       </span>
-      <button type="button" className="icon-button" aria-label="Newer jobs" disabled={offset === 0} onClick={() => jobsPageChanged(offset - JOBS_PAGE_SIZE)}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Newer jobs"
+        disabled={offset === 0}
+        onClick={() => jobsPageChanged(offset - JOBS_PAGE_SIZE)}
+      >
         <Icon name="chevronLeft" />
       </button>
       <button

@@ -15,7 +15,13 @@ export const JobRow = memo(function JobRow({ job }: { job: IvkJob }) {
 
   return (
     <li className={`job-row${focused ? ' is-current' : ''}`}>
-      <button type="button" className="job-select" aria-label={`Job ${job.id}`} aria-current={focused ? 'true' : undefined} onClick={() => jobFocused(job)}>
+      <button
+        type="button"
+        className="job-select"
+        aria-label={`Job ${job.id}`}
+        aria-current={focused ? 'true' : undefined}
+        onClick={() => jobFocused(job)}
+      >
         <span className="job-id">#{job.id}</span>
         <StatusBadge status={status} />
         <span className="job-time">{formatShortDate(job.created_at)}</span>
@@ -26,7 +32,13 @@ export const JobRow = memo(function JobRow({ job }: { job: IvkJob }) {
         </span>
       </button>
       {isCancellable(status) && (
-        <button type="button" className="icon-button job-cancel" aria-label={`Cancel job ${job.id}`} title="Cancel" onClick={() => void cancelJob(job.id)}>
+        <button
+          type="button"
+          className="icon-button job-cancel"
+          aria-label={`Cancel job ${job.id}`}
+          title="Cancel"
+          onClick={() => void cancelJob(job.id)}
+        >
           <Icon name="stop" size={16} />
         </button>
       )}

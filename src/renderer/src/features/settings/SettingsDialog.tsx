@@ -32,9 +32,7 @@ function CacheSection() {
       </div>
       <div className="settings-cache-row">
         <span>
-          {stats
-            ? `${plural(stats.images, 'image')}, ${plural(stats.thumbnails, 'thumbnail')}, ${formatBytes(stats.bytes)}`
-            : 'Measuring…'}
+          {stats ? `${plural(stats.images, 'image')}, ${plural(stats.thumbnails, 'thumbnail')}, ${formatBytes(stats.bytes)}` : 'Measuring…'}
         </span>
         <button type="button" className="button" onClick={() => dialogOpened({ kind: 'clearCache' })}>
           <Icon name="trash" size={15} />
@@ -168,8 +166,8 @@ export function ClearCacheDialog() {
       ]}
     >
       <p>
-        Removes the cached image records, prompts and thumbnails from this computer. Nothing on the server is touched; the gallery fills again
-        as it syncs, and is not browsable offline until then. Actions waiting to be sent are kept.
+        Removes the cached image records, prompts and thumbnails from this computer. Nothing on the server is touched; the gallery fills
+        again as it syncs, and is not browsable offline until then. Actions waiting to be sent are kept.
       </p>
     </ConfirmDialog>
   );

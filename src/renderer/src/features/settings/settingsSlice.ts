@@ -4,10 +4,7 @@ import type { SliceCreator } from '../../app/store';
 
 type CacheStats = InvokeOutput<'cache.stats'>;
 
-type ConnectionTest =
-  | { state: 'idle' }
-  | { state: 'testing'; url: string }
-  | { state: 'done'; url: string; ok: boolean; message: string };
+type ConnectionTest = { state: 'idle' } | { state: 'testing'; url: string } | { state: 'done'; url: string; ok: boolean; message: string };
 
 export interface SettingsSlice {
   settings: Settings | null;

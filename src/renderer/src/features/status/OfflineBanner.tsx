@@ -19,8 +19,7 @@ export function OfflineBanner() {
     <div className="offline-banner" role="status">
       <Icon name="cloudOff" size={18} />
       <p>
-        <strong>{since}</strong> — showing the cache{queued}.
-        {status.message && <span className="offline-reason"> {status.message}</span>}
+        <strong>{since}</strong> — showing the cache{queued}.{status.message && <span className="offline-reason"> {status.message}</span>}
       </p>
       <button type="button" className="button button-ghost" onClick={() => void syncRequested()}>
         Try again

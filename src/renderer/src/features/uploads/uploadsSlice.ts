@@ -39,7 +39,10 @@ export const createUploadsSlice: SliceCreator<UploadsSlice> = (set, get) => ({
     try {
       const paths = await pathsForFiles(files);
       if (paths.length === 0) {
-        get().noticeShown({ level: 'error', message: `Couldn’t ${what}: the app could not read where the files are. Drop files from a folder on this computer.` });
+        get().noticeShown({
+          level: 'error',
+          message: `Couldn’t ${what}: the app could not read where the files are. Drop files from a folder on this computer.`,
+        });
         return;
       }
       set({ uploadsPanelOpen: true });

@@ -18,9 +18,7 @@ interface ZoomedImageProps {
 /** One image with its zoom; keyed by image name, so stepping to the next one starts at Fit. */
 export function ZoomedImage({ image, media }: ZoomedImageProps) {
   const [stage, setStage] = useState<Size>({ width: 0, height: 0 });
-  const [natural, setNatural] = useState<Size>(
-    image.width && image.height ? { width: image.width, height: image.height } : DEFAULT_SIZE,
-  );
+  const [natural, setNatural] = useState<Size>(image.width && image.height ? { width: image.width, height: image.height } : DEFAULT_SIZE);
   const { view, isFit, zoomBy, fit, actualSize, panBy } = useZoom(stage, natural);
   const onStageResized = useCallback((size: Size) => setStage(size), []);
 

@@ -102,7 +102,10 @@ export const createViewerSlice: SliceCreator<ViewerSlice> = (set, get) => {
     viewerImageChangedLocally: (names, change) =>
       set((state) => {
         const { viewer, viewerDetails } = state;
-        const details = viewerDetails && names.has(viewerDetails.image.image_name) ? { ...viewerDetails, image: { ...viewerDetails.image, ...change } } : viewerDetails;
+        const details =
+          viewerDetails && names.has(viewerDetails.image.image_name)
+            ? { ...viewerDetails, image: { ...viewerDetails.image, ...change } }
+            : viewerDetails;
         const list =
           viewer?.kind === 'list'
             ? { ...viewer, images: viewer.images.map((image) => (names.has(image.image_name) ? { ...image, ...change } : image)) }
