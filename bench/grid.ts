@@ -42,6 +42,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { createAppServices } from '../src/main/services';
 import { memoryTokens } from '../src/main/settings/settings';
+import { findBrowser, NO_BROWSER_FIX } from '../test/support/browser';
 import { buildRenderer } from './lib/renderer';
 import { loadAverages, metric, parseFlags, writeResult, type Metric } from './lib/results';
 import { connectInspector, inspectorUrl, nodeMemory, nodeMemoryAroundGc, type InspectorClient } from './lib/inspector';
@@ -62,7 +63,9 @@ const WHEEL_MS = QUICK ? 3_000 : 6_000;
 /** Wheel speed: below the grid's fast-scroll cutoff (5 px/ms), so thumbnails load while it moves. */
 const WHEEL_PX_PER_MS = 1.5;
 const VIEWPORT = { width: 1280, height: 800 };
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BROWSER = findBrowser();
+if (!BROWSER) throw new Error(`grid: ${NO_BROWSER_FIX}.`);
+const CHROMIUM = BROWSER.path;
 const PAINT_TIMEOUT_MS = 30_000;
 
 interface HostProcess extends NodeChild {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStandIn } from '../test/server';
 import { electronBinary } from '../test/support/electron-binary';
+import { ensureBuilt } from './lib/ensure-build';
 
 /**
  * `npm run demo`: a seeded stand-in InvokeAI and the app pointed at it. Where the Electron binary
@@ -24,6 +25,7 @@ if (electronBinary()) {
 } else {
   console.log('demo: the Electron binary is not installed here; serving the same app in the test host instead');
   const { startHost } = await import('../test/host/host');
+  ensureBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'ivk-demo-'));
   const host = await startHost({ serverUrl: server.url, dataDir, port: 5174 });
   console.log(`demo: open ${host.url} in a browser (data in ${dataDir})`);

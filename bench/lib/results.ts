@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { findBrowser } from '../../test/support/browser';
 
 /**
  * What every benchmark writes: one figure a row, with the target it is held to (if any) and
@@ -79,7 +80,7 @@ export function machine() {
   const cpuList = cpus();
   let chromium: string | null = null;
   try {
-    chromium = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], {
+    chromium = execFileSync(findBrowser()?.path ?? 'chromium', ['--version'], {
       encoding: 'utf8',
       timeout: 10_000,
       stdio: ['ignore', 'pipe', 'ignore'],

@@ -2,17 +2,19 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, onTestFailed, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, onTestFailed, vi } from 'vitest';
 import { startStandIn, type StandIn, type StandInOptions } from '../server';
 import { startHost, type Host } from '../host/host';
+import { BROWSER_ARGS, findBrowser, NO_BROWSER_FIX } from '../support/browser';
 
 /**
  * End-to-end fixtures in the shape Insomnia's Playwright suite uses: a `server` (the InvokeAI
  * stand-in), a fresh `dataDir` per suite, the `host` (the real services behind the built UI) and
- * a `page` in Debian's Chromium. Tests wait on what the app reports (roles, names, data flags),
- * never on sleeps, and fail when the page logs an uncaught error.
+ * a `page` in the machine's Chromium (test/support/browser.ts finds it). Tests wait on what the app
+ * reports (roles, names, data flags), never on sleeps, and fail when the page logs an uncaught error.
+ * Where the machine has no browser, every UI test is reported skipped, with the fix, never passed.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const BROWSER = findBrowser();
 
 /** How long a test waits for the UI to show something (bounded: a broken app fails, not hangs). */
 export const UI_TIMEOUT = 15_000;
@@ -36,10 +38,8 @@ export interface E2eOptions {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
+  if (!BROWSER) throw new Error(`Cannot run the UI: ${NO_BROWSER_FIX}.`);
+  return chromium.launch({ executablePath: BROWSER.path, args: BROWSER_ARGS });
 }
 
 export async function startE2e(options: E2eOptions = {}): Promise<E2eContext> {
@@ -92,6 +92,12 @@ export function useE2e(options: E2eOptions = {}): () => E2eContext {
   // expect.poll waits as long as a locator does (its default of 1 s is too short for a UI).
   vi.setConfig({ expect: { requireAssertions: false, poll: { timeout: UI_TIMEOUT, interval: 50 } } });
   let ctx: E2eContext | undefined;
+  if (!BROWSER) {
+    beforeEach((test) => test.skip(`UI test skipped: ${NO_BROWSER_FIX}`));
+    return () => {
+      throw new Error('The end-to-end context is not started: no browser');
+    };
+  }
   beforeAll(async () => {
     ctx = await startE2e(options);
     await waitForSync(ctx);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ensureBuilt } from '../../scripts/lib/ensure-build';
 import { startHost } from './host';
 
 /** `npm run host -- --server URL --data DIR --port N`: the real UI and services in a browser. */
@@ -17,6 +18,7 @@ if (!values.data) {
 }
 
 try {
+  if (!values.renderer) ensureBuilt();
   const host = await startHost({
     serverUrl: values.server,
     dataDir: values.data,

@@ -5,15 +5,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type Host } from '../host/host';
 import { Api, graphBlank } from '../contract/harness';
+import { BROWSER_ARGS, findBrowser, NO_BROWSER_FIX } from '../support/browser';
 import { REAL_URL, appTag, onRealServer, serverGallery, uploadBehind, type Gallery } from './app-support';
 
 /**
  * A smoke test of the real UI against the real server: the built renderer (`npm run build`)
- * served by the test host, whose services talk to the real InvokeAI 6.14.2, in Debian's
+ * served by the test host, whose services talk to the real InvokeAI 6.14.2, in the machine's
  * Chromium. The gallery paints real thumbnails, a board opens, the Assets filter narrows it,
  * and the job history lists the server's jobs.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BROWSER = findBrowser();
 const RENDERER = join(new URL('../..', import.meta.url).pathname, 'out/renderer');
 
 let api: Api;
@@ -54,7 +55,7 @@ beforeAll(async () => {
   if (!onRealServer) return;
   if (!existsSync(join(RENDERER, 'index.html')))
     throw new Error(`No built renderer in ${RENDERER}: run \`npm run build\` before \`npm run test:real\`.`);
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH.`);
+  if (!BROWSER) throw new Error(`Cannot run the UI against the real server: ${NO_BROWSER_FIX}.`);
   api = new Api(REAL_URL);
   dataDir = mkdtempSync(join(tmpdir(), 'ivk-real-ui-'));
 
@@ -77,8 +78,8 @@ beforeAll(async () => {
 
   host = await startHost({ serverUrl: REAL_URL, dataDir, rendererDir: RENDERER });
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+    executablePath: BROWSER.path,
+    args: BROWSER_ARGS,
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
