@@ -1,6 +1,29 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY, DEV_SERVER_CONTENT_SECURITY_POLICY, metaContentSecurityPolicy } from './src/main/window/security';
+
+const CSP_PLACEHOLDER = '%CONTENT_SECURITY_POLICY%';
+
+/**
+ * Writes the CSP meta tag of src/renderer/index.html from security.ts, the one source of the
+ * policy main also sends as a header: the strict policy in the build, the dev server's variant
+ * (inline styles for Vite's hot reload) under `npm start`.
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'ivk-content-security-policy',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html, context) {
+        if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`index.html has no ${CSP_PLACEHOLDER} for the CSP meta tag`);
+        const policy = context.server ? DEV_SERVER_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+        return html.replace(CSP_PLACEHOLDER, metaContentSecurityPolicy(policy));
+      },
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -22,6 +45,6 @@ export default defineConfig({
   renderer: {
     root: resolve('src/renderer'),
     build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicyMeta()],
   },
 });

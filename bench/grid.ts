@@ -325,7 +325,7 @@ async function main(): Promise<void> {
     let slowQueries = 0;
     // The cache warns about each slow write while it fills; a count says as much here.
     console.warn = (...args: unknown[]) => (String(args[0]).startsWith('[cache] slow query') ? slowQueries++ : warn(...args));
-    const prefill = await createAppServices({ rootDir: dataDir, tokens: memoryTokens(null), serverUrl: standIn.url });
+    const prefill = createAppServices({ rootDir: dataDir, tokens: memoryTokens(null), serverUrl: standIn.url });
     const prefillStart = performance.now();
     await prefill.session().sync.sync();
     await prefill.session().sync.metadataIdle();
@@ -370,7 +370,7 @@ async function main(): Promise<void> {
       }
     }
     await waitSyncIdle(page);
-    const hostIdle = await hostMemory(host!, false);
+    const hostIdle = await hostMemory(host, false);
 
     const geometry = await scrollGeometry(page);
     const random = rng(IMAGES);
@@ -389,7 +389,7 @@ async function main(): Promise<void> {
         // A new context: Chromium's memory and HTTP caches start empty, the host's disk is warm.
         await context.close();
         context = await newContext();
-        page = await openPage(context, host!.url);
+        page = await openPage(context, host.url);
         await page.evaluate((timeout) => (globalThis as InPage).__bench.waitFlag(0, timeout), PAINT_TIMEOUT_MS);
       }
       const cdp = await context.newCDPSession(page);
@@ -420,7 +420,7 @@ async function main(): Promise<void> {
       );
       await cdp.detach();
       const heap = await heapFigures(page);
-      const hostMem = await hostMemory(host!, thumbnails === 'cached');
+      const hostMem = await hostMemory(host, thumbnails === 'cached');
       const gced = hostMem.node.after_gc;
       const afterGc = gced
         ? `; after a forced GC: RSS ${hostMem.rss_after_gc_mb} MB, V8 heap ${gced.heap_used_mb} of ${gced.heap_total_mb} MB`

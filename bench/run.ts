@@ -4,13 +4,15 @@
  *
  *   npm run bench                      everything at full size (100k images, 1M cached for queries)
  *   npm run bench -- --quick           smaller sizes, for trying it out
- *   npm run bench -- --only sync,grid  some suites: cache, sync, grid, memory (grid and memory are one run)
+ *   npm run bench -- --only sync,grid  some suites: cache, sync, grid, memory (grid and memory are one run), export, jobs, search
  *   npm run bench -- --table           print the table of the results already written, run nothing
  *
  * Quick runs write to bench/results/quick/ (not kept in git), so they never replace real figures.
  *
  * Suites: cache.ts (cache queries), sync.ts (sync against the stand-in), grid.ts (grid in Chromium,
- * and memory). Each writes bench/results/<suite>.json. The machine is shared: load averages are
+ * and memory), export.ts (export of 1,000 images from the server and from disk), jobs.ts (job history at 100k
+ * jobs: open, scroll frames, jumps), search.ts (field
+ * search and facets over 1M cached images). Each writes bench/results/<suite>.json. The machine is shared: load averages are
  * recorded before and after every suite, so noisy figures can be told apart.
  */
 import { spawn } from 'node:child_process';
@@ -30,7 +32,7 @@ import {
 } from './lib/results';
 import { REPO } from './lib/proc';
 
-const SUITES = ['cache', 'sync', 'grid', 'memory'] as const;
+const SUITES = ['cache', 'sync', 'grid', 'memory', 'export', 'jobs', 'search'] as const;
 type Suite = (typeof SUITES)[number];
 
 const flags = parseFlags(process.argv.slice(2));
@@ -62,7 +64,7 @@ function cacheMetrics(): SuiteResult | null {
   const report = readJson<{
     date: string;
     targets_at_1m?: { filtered_page_p95_ms?: number; search_page_p95_ms?: number };
-    results: ({ images: number; ingest?: Record<string, number> } & Record<string, Figures | unknown>)[];
+    results: ({ images: number; ingest?: Record<string, number> } & Record<string, unknown>)[];
   }>(path);
   const filteredTarget = report.targets_at_1m?.filtered_page_p95_ms ?? 5;
   const searchTarget = report.targets_at_1m?.search_page_p95_ms ?? 30;
@@ -103,7 +105,7 @@ function cacheMetrics(): SuiteResult | null {
   return { suite: 'cache', date: report.date, quick: QUICK, params: { source: 'bench/results/cache.json' }, load, metrics, details: null };
 }
 
-function suiteResult(name: 'sync' | 'grid' | 'memory'): SuiteResult | null {
+function suiteResult(name: 'sync' | 'grid' | 'memory' | 'export' | 'jobs' | 'search'): SuiteResult | null {
   const path = join(OUT, `${name}.json`);
   return existsSync(path) ? readJson<SuiteResult>(path) : null;
 }
@@ -178,13 +180,22 @@ if (!flags.has('table')) {
   }
   if (selected.has('sync')) await runSuite('sync', 'bench/sync.ts', quick);
   if (selected.has('grid') || selected.has('memory')) await runSuite('grid + memory', 'bench/grid.ts', quick);
+  if (selected.has('export')) await runSuite('export', 'bench/export.ts', quick);
+  if (selected.has('jobs')) await runSuite('jobs', 'bench/jobs.ts', quick);
+  if (selected.has('search')) await runSuite('search', 'bench/search.ts', quick);
 }
 
 // The table shows what this run measured (--table: every result on disk); summary.json holds every
 // suite's latest figures, each with the date it was measured, so a partial run keeps it whole.
-const allResults = [cacheMetrics(), suiteResult('sync'), suiteResult('grid'), suiteResult('memory')].filter(
-  (result): result is SuiteResult => result !== null,
-);
+const allResults = [
+  cacheMetrics(),
+  suiteResult('sync'),
+  suiteResult('grid'),
+  suiteResult('memory'),
+  suiteResult('export'),
+  suiteResult('jobs'),
+  suiteResult('search'),
+].filter((result): result is SuiteResult => result !== null);
 printTable(allResults.filter((result) => flags.has('table') || selected.has(result.suite as Suite)));
 
 const host = machine();

@@ -200,7 +200,7 @@ async function clientWorker(serverUrl: string, rounds: number, seed: number): Pr
   const { memoryTokens } = await import('../src/main/settings/settings');
   const standInPid = Number(process.env.BENCH_STANDIN_PID);
   const dataDir = mkdtempSync(join(tmpdir(), 'ivk-bench-sync-'));
-  const services = await createAppServices({ rootDir: dataDir, tokens: memoryTokens(null), serverUrl });
+  const services = createAppServices({ rootDir: dataDir, tokens: memoryTokens(null), serverUrl });
   const session = services.session();
   const phases: { phase: string; done: number; total: number; at: number }[] = [];
   services.onEvent((event, payload) => {

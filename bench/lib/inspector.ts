@@ -23,7 +23,11 @@ export async function connectInspector(url: string): Promise<InspectorClient> {
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   socket.on('message', (raw) => {
-    const message = JSON.parse(String(raw)) as { id?: number; result?: unknown; error?: { message: string } };
+    const message = JSON.parse(new TextDecoder().decode(Array.isArray(raw) ? Buffer.concat(raw) : raw)) as {
+      id?: number;
+      result?: unknown;
+      error?: { message: string };
+    };
     if (message.id === undefined) return;
     const call = pending.get(message.id);
     pending.delete(message.id);

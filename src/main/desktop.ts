@@ -1,6 +1,17 @@
-import { protocol, safeStorage, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import {
+  ClipboardItem,
+  clipboard,
+  dialog,
+  nativeImage,
+  protocol,
+  safeStorage,
+  shell,
+  type BrowserWindow,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { join } from 'node:path';
 import { registerIpc, sendEvent } from './ipc/electron';
+import type { DesktopShell } from './handoff';
 import { mediaResponse } from './media';
 import { createAppServices } from './services';
 import { encryptedTokenStore } from './settings/token-store';
@@ -19,12 +30,14 @@ export interface DesktopOptions {
 
 export async function createDesktopApp(options: DesktopOptions) {
   hardenSession(options.appUrl);
-  const services = await createAppServices({
+  const services = createAppServices({
     rootDir: options.userDataDir,
     // The bearer token for multi-user servers, encrypted by the OS keychain; never in plain text.
     tokens: encryptedTokenStore(join(options.userDataDir, 'token.bin'), safeStorage),
     // `npm run demo` points the app at its stand-in without touching the user's saved settings.
     ...(process.env.IVK_SERVER_URL ? { serverUrl: process.env.IVK_SERVER_URL } : {}),
+    // Called only from IPC, after the window below exists.
+    shell: desktopShell(() => window),
   });
 
   protocol.handle(MEDIA_SCHEME, (request) => mediaResponse(services.media.fromUrl, request));
@@ -45,5 +58,30 @@ export async function createDesktopApp(options: DesktopOptions) {
       unregister();
       await services.stop();
     },
+  };
+}
+
+/** Drag out, copy, show and open as Electron does them; which files they get is decided in src/main/handoff. */
+function desktopShell(window: () => BrowserWindow): DesktopShell {
+  return {
+    async pickFolder() {
+      const picked = await dialog.showOpenDialog(window(), { title: 'Export to folder', properties: ['openDirectory', 'createDirectory'] });
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
+    startDrag(files, icon) {
+      // nativeImage reads PNG and JPEG, not the server's WebP thumbnails: then a small copy of the image.
+      const thumbnail = nativeImage.createFromPath(icon);
+      const image = thumbnail.isEmpty() ? nativeImage.createFromPath(files[0]!).resize({ width: 96 }) : thumbnail;
+      window().webContents.startDrag({ file: files[0]!, files: [...files], icon: image });
+    },
+    async copyImage(path) {
+      const image = nativeImage.createFromPath(path);
+      if (image.isEmpty()) return false;
+      // Electron 45's clipboard takes web ClipboardItems; PNG is what every OS clipboard reads.
+      await clipboard.write([new ClipboardItem({ 'image/png': new Blob([new Uint8Array(image.toPNG())], { type: 'image/png' }) })]);
+      return true;
+    },
+    showInFolder: (path) => shell.showItemInFolder(path),
+    openPath: (path) => shell.openPath(path),
   };
 }

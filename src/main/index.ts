@@ -17,12 +17,19 @@ const isTrustedSender = (event: IpcMainInvokeEvent) => isTrustedSenderUrl(event.
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.whenReady().then(async () => {
-    const desktop = await createDesktopApp({ appUrl, isTrustedSender, userDataDir: app.getPath('userData') });
-    app.on('second-instance', () => desktop.focus());
-    app.on('activate', () => desktop.focus());
-    app.on('before-quit', () => void desktop.stop());
-  });
+  app
+    .whenReady()
+    .then(async () => {
+      const desktop = await createDesktopApp({ appUrl, isTrustedSender, userDataDir: app.getPath('userData') });
+      app.on('second-instance', () => desktop.focus());
+      app.on('activate', () => desktop.focus());
+      app.on('before-quit', () => void desktop.stop());
+    })
+    .catch((error: unknown) => {
+      // Nothing started, so there is no window to say it in: the terminal hears it and the app ends.
+      console.error('InvokeAI Gallery could not start:', error);
+      app.exit(1);
+    });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

@@ -1,6 +1,8 @@
 import { InvokeClient, describeApiError } from './api';
 import { isCorruptionError } from './cache-recovery';
 import { AppError, describeError } from './errors';
+import { exportServices } from './export';
+import type { DesktopShell } from './handoff';
 import type { Handlers } from './ipc/dispatch';
 import { parseMediaUrl, readMedia, type MediaKind, type MediaResult } from './media';
 import { ServerSession } from './session';
@@ -26,25 +28,30 @@ export interface AppServicesConfig {
   /** Session timing, for tests that cannot wait a minute for a timer. */
   syncIntervalMs?: number;
   probeIntervalMs?: number;
+  /** The Electron calls of drag out, copy, show and open (desktop.ts); absent in the test host and the CLI. */
+  shell?: DesktopShell;
 }
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
+// describeError and media.fromUrl are handed on as plain functions (to dispatch, to the media scheme): they use no `this`.
 export interface AppServices {
   handlers: Handlers;
-  describeError(error: unknown): IpcError;
+  describeError: (error: unknown) => IpcError;
   onEvent(listener: Listener): () => void;
   media: {
     get(kind: MediaKind, name: string): Promise<MediaResult>;
-    fromUrl(url: string): Promise<MediaResult>;
+    fromUrl: (url: string) => Promise<MediaResult>;
   };
   /** The current server's session (the CLI and tests reach the cache and sync through it). */
   session(): ServerSession;
+  /** Exports of the current server (the CLI waits on them). */
+  exports: ReturnType<typeof exportServices>['runner'];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function createAppServices(config: AppServicesConfig): Promise<AppServices> {
+export function createAppServices(config: AppServicesConfig): AppServices {
   const settings = new SettingsStore(config.rootDir, config.serverUrl ? { server_url: config.serverUrl } : {});
   const listeners = new Set<Listener>();
   const emit: Listener = (event, payload) => listeners.forEach((listener) => listener(event, payload));
@@ -66,6 +73,11 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   };
   let session = openSession();
   let started = false;
+  const exporting = exportServices({
+    session: () => session,
+    onProgress: (job) => emit('export.progress', job),
+    shell: config.shell ?? null,
+  });
 
   /**
    * The cache file of a running session turned out damaged: that session closes, and a new one
@@ -82,6 +94,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
 
   /** A new server address is a new session with its own cache; the old one stays on disk. */
   async function switchServer(): Promise<void> {
+    await exporting.stop(session);
     await session.stop();
     session = openSession();
     if (started) await session.start();
@@ -149,6 +162,9 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     },
     'images.page': (input) => session.cache.pageImages(input.query, input.offset, input.limit),
     'images.names': (input) => session.cache.listImages(input.query, input.offset, input.limit).map((image) => image.image_name),
+    'search.values': (input) => session.cache.searchValues(input.field, input.prefix),
+    'search.facets': (input) => session.cache.facets(input.query),
+    'search.models': () => session.cache.modelUsage(),
     async 'images.details'(input) {
       const details = session.cache.imageDetails(input.image_name);
       if (!details) throw new AppError('not_found', `The image ${input.image_name} is not in the cache.`);
@@ -186,8 +202,33 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       await session.actions.perform({ kind: 'job.cancel', item_id: itemId });
       return { ok: true };
     },
+    'jobs.list': (input) => session.cache.listJobs(input.query, input.offset, input.limit),
+    'jobs.facets': () => session.cache.jobFacets(),
+    async 'jobs.cancelMany'(input) {
+      // One outbox entry a job, in order: the same road as cancelling one (see QueueControl).
+      for (const itemId of itemIds(input.job_ids)) await session.actions.perform({ kind: 'job.cancel', item_id: itemId });
+      return { ok: true };
+    },
+    'jobs.retry': async (input) => ({ count: await session.queue.retry(itemIds(input.job_ids)) }),
+    'jobs.cancelBatch': async (input) => ({ count: await session.queue.cancelBatch(input.batch_id) }),
+    'queue.summary': () => session.queue.summary(),
+    'queue.batchPending': async (input) => ({ count: await session.queue.batchPending(input.batch_id) }),
+    'queue.cancelAllExceptCurrent': async () => ({ count: await session.queue.cancelAllExceptCurrent() }),
+    'queue.pause': () => session.queue.pause(),
+    'queue.resume': () => session.queue.resume(),
+    async 'queue.prune'() {
+      const count = await session.queue.prune();
+      emit('gallery.changed', { images: false, boards: false, jobs: true });
+      return { count };
+    },
+    async 'queue.clear'() {
+      const count = await session.queue.clear();
+      emit('gallery.changed', { images: false, boards: false, jobs: true });
+      return { count };
+    },
     'uploads.start': (input) => session.uploads.start(input),
     'uploads.list': () => session.uploads.list(),
+    ...exporting.handlers,
   };
 
   return {
@@ -212,13 +253,24 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       },
     },
     session: () => session,
+    exports: exporting.runner,
     async start() {
       started = true;
       await session.start();
     },
     async stop() {
       started = false;
+      await exporting.stop(session);
       await session.stop();
     },
   };
+}
+
+/** Job ids as the server's item ids; anything else is refused before anything is sent. */
+function itemIds(jobIds: readonly string[]): number[] {
+  return jobIds.map((jobId) => {
+    const itemId = Number(jobId);
+    if (!Number.isSafeInteger(itemId)) throw new AppError('invalid_input', `Not a job id: ${jobId}`);
+    return itemId;
+  });
 }

@@ -1,5 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
-import { Actions } from './actions';
+import { Actions, QueueControl } from './actions';
 import { ApiError, InvokeClient, InvokeEvents, describeApiError } from './api';
 import { profileKeyFor, type Cache } from './cache';
 import { checkCacheIntegrity, describeRecovery, isCorruptionError, openCacheWithRecovery, type Recovery } from './cache-recovery';
@@ -46,6 +46,8 @@ export class ServerSession {
   readonly sync: SyncEngine;
   readonly uploads: UploadRunner;
   readonly actions: Actions;
+  /** Retry, cancel a batch or all but the current job, pause, resume, prune, clear; the summary. */
+  readonly queue: QueueControl;
   private readonly uploadsDb: DatabaseSync;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -122,6 +124,14 @@ export class ServerSession {
       },
       onConflict: () => this.requestSync(),
     });
+    this.queue = new QueueControl({
+      api: this.api,
+      cache: this.cache,
+      isOnline: () => this.connection === 'online',
+      onSummary: (summary) => emit('queue.changed', summary),
+      requestSync: () => this.requestSync(),
+      onUnreachable: (error) => this.wentOffline(error),
+    });
   }
 
   get serverUrl(): string {
@@ -181,6 +191,7 @@ export class ServerSession {
 
   private async close(): Promise<void> {
     this.stopped = true;
+    this.queue.close();
     clearTimeout(this.syncRetry);
     for (const timer of this.timers) clearInterval(timer);
     this.unsubscribers.forEach((unsubscribe) => unsubscribe());
@@ -205,6 +216,8 @@ export class ServerSession {
       this.recoveryMessage = null;
       this.wentOnline();
       this.options.emit('gallery.changed', { images: true, boards: true, jobs: true });
+      // No event says the processor was paused or resumed elsewhere: read it with each sync.
+      void this.queue.refresh().catch(() => undefined);
       // Uploads parked by a server failure go again now that it answers.
       this.uploads.retryPending();
       return summary;
@@ -292,6 +305,7 @@ export class ServerSession {
     this.failure = null;
     if (this.eventsMissed && this.events.state !== 'connected') this.liveInterrupted = true;
     this.statusChanged();
+    void this.queue.refresh().catch(() => undefined);
     // Back online: send what waited, then read what changed while we were away.
     void this.actions.replay().then(() => {
       if (this.stopped) return;
@@ -305,6 +319,8 @@ export class ServerSession {
     if (this.connection !== 'offline') {
       this.connection = 'offline';
       this.offlineSince = new Date();
+      this.queue.forget();
+      this.options.emit('queue.changed', this.cache.cachedQueueSummary());
     }
     this.failure = describeApiError(error);
     this.statusChanged();
@@ -352,6 +368,7 @@ export class ServerSession {
     on(
       this.events.on('queue_item_status_changed', (event) => {
         const job = this.sync.applyJobUpdate(event);
+        this.queue.liveStatus(event.queue_status);
         const status = jobStatusFromWire(event.status);
         emit('job.progress', {
           job_id: String(event.item_id),
@@ -386,8 +403,14 @@ export class ServerSession {
           .catch((error: unknown) => this.noteFailure(error));
       }),
     );
-    for (const name of ['batch_enqueued', 'queue_items_canceled', 'queue_cleared'] as const) {
-      on(this.events.on(name, () => this.requestSync()));
+    for (const name of ['batch_enqueued', 'queue_items_canceled', 'queue_items_retried', 'queue_cleared'] as const) {
+      on(
+        this.events.on(name, () => {
+          this.requestSync();
+          // These change the counts without a status event of their own (pending items cancelled in bulk).
+          if (this.isOnline) void this.queue.refresh().catch(() => undefined);
+        }),
+      );
     }
   }
 }

@@ -27,8 +27,9 @@ const bridge: IvkBridge = {
     ipcRenderer.on(channel, wrapped);
     return () => ipcRenderer.removeListener(channel, wrapped);
   },
-  async pathsForFiles(files) {
-    return files.map((file) => webUtils.getPathForFile(file)).filter((path) => path !== '');
+  pathsForFiles(files) {
+    // The executor turns a throw into a rejection, as for the contract's other calls.
+    return new Promise((resolve) => resolve(files.map((file) => webUtils.getPathForFile(file)).filter((path) => path !== '')));
   },
 };
 

@@ -29,6 +29,24 @@ export const GalleryQuery = z.object({
 });
 export type GalleryQuery = z.infer<typeof GalleryQuery>;
 
+export const FacetName = z.enum(['model', 'base', 'scheduler', 'lora', 'size', 'month']);
+export type FacetName = z.infer<typeof FacetName>;
+
+/** Image counts per value of each facet, for the current view; most used first. */
+export const Facets = z.object({
+  facets: z.array(z.object({ facet: FacetName, values: z.array(z.object({ value: z.string(), count: z.number().int() })) })),
+  /** Set when a searched view had more matches than were counted: the counts cover its newest this many. */
+  sampled: z.number().int().nullable(),
+});
+export type Facets = z.infer<typeof Facets>;
+
+/** What the gallery was made with: images per model (with its base) and per LoRA, most used first. */
+export const ModelUsage = z.object({
+  models: z.array(z.object({ name: z.string(), base: z.string().nullable(), images: z.number().int(), on_server: z.boolean() })),
+  loras: z.array(z.object({ name: z.string(), images: z.number().int(), on_server: z.boolean() })),
+});
+export type ModelUsage = z.infer<typeof ModelUsage>;
+
 export const Board = z.object({
   board_id: z.string(),
   board_name: z.string(),
@@ -85,6 +103,66 @@ export type JobQuery = z.infer<typeof JobQuery>;
 
 export const JobPage = z.object({ items: z.array(IvkJob.schema), total: z.number().int() });
 export type JobPage = z.infer<typeof JobPage>;
+
+/** The job history list: filters over the cached jobs, newest first. */
+export const JobListQuery = z.object({
+  /** Empty = every status. */
+  statuses: z.array(JobStatusSchema).max(5),
+  origin: z.string().max(200).nullable(),
+  destination: z.string().max(200).nullable(),
+  batch_id: z.string().max(200).nullable(),
+  /** Created at or after / before these times (ms since 1970); null = unbounded. */
+  from: z.number().int().nullable(),
+  to: z.number().int().nullable(),
+  /** Words of the prompt (or model) of the job's images. */
+  search: z.string().max(500),
+});
+export type JobListQuery = z.infer<typeof JobListQuery>;
+
+/** One row of the job history: the job and what the cache knows of what it made. */
+export const JobListRow = z.object({
+  job: IvkJob.schema,
+  batch_id: z.string().nullable(),
+  origin: z.string().nullable(),
+  destination: z.string().nullable(),
+  error_type: z.string().nullable(),
+  /** False once the server pruned or cleared it: the app keeps it as history. */
+  on_server: z.boolean(),
+  /** The item this one retried, when it is a retry. */
+  retried_from: z.string().nullable(),
+  /** The first few output images (names), oldest first, and how many there are. */
+  first_outputs: z.array(z.string()),
+  output_count: z.number().int(),
+  prompt: z.string().nullable(),
+  model: z.string().nullable(),
+});
+export type JobListRow = z.infer<typeof JobListRow>;
+
+export const JobListPage = z.object({ items: z.array(JobListRow), total: z.number().int() });
+export type JobListPage = z.infer<typeof JobListPage>;
+
+/** Values the job list's filters can take, read from the cache. */
+export const JobFacets = z.object({ origins: z.array(z.string()), destinations: z.array(z.string()) });
+export type JobFacets = z.infer<typeof JobFacets>;
+
+/**
+ * The queue at a glance. Counts are the server's (its `status` route, then live events) while
+ * online, the cache's while offline; `paused` is unknown (null) while offline.
+ */
+export const QueueSummary = z.object({
+  pending: z.number().int(),
+  in_progress: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+  total: z.number().int(),
+  paused: z.boolean().nullable(),
+  source: z.enum(['server', 'cache']),
+});
+export type QueueSummary = z.infer<typeof QueueSummary>;
+
+const JobIds = z.array(z.string().min(1).max(100)).min(1).max(10_000);
+const Count = z.object({ count: z.number().int() });
 
 export const ConnectionState = z.enum(['connecting', 'online', 'offline']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
@@ -155,6 +233,60 @@ export const UploadRequest = z.object({
   category: ImageCategorySchema,
 });
 
+/**
+ * Export (src/main/export): a selection or a view to a folder, the server's originals byte for byte.
+ * `name` = the image name; `board_date_name` = `<board>/<YYYY-MM-DD_HHMMSS>_<name>` (UTC).
+ */
+export const ExportPattern = z.enum(['name', 'board_date_name']);
+export type ExportPattern = z.infer<typeof ExportPattern>;
+
+/** What to export: named images (a selection), or every image of a view (a board, "all in this view") but some. */
+export const ExportSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('names'), image_names: ImageNames }).strict(),
+  z.object({ kind: z.literal('query'), query: GalleryQuery, except: z.array(ImageName).max(200_000) }).strict(),
+]);
+export type ExportSource = z.infer<typeof ExportSource>;
+
+export const ExportRequest = z.object({
+  source: ExportSource,
+  /** An absolute folder; created when missing. */
+  out_dir: z.string().min(1).max(4096),
+  pattern: ExportPattern,
+  /** Also write `<file>.json` with the cached metadata beside each image. */
+  sidecar: z.boolean(),
+});
+export type ExportRequest = z.infer<typeof ExportRequest>;
+
+export const ExportFailure = z.object({ image_name: z.string(), reason: z.string() });
+export type ExportFailure = z.infer<typeof ExportFailure>;
+
+export const ExportJob = z.object({
+  id: z.string(),
+  /** `interrupted` = the app stopped during it; `cancelled` and `interrupted` can be resumed. */
+  state: z.enum(['running', 'done', 'cancelled', 'interrupted']),
+  out_dir: z.string(),
+  total: z.number().int(),
+  written: z.number().int(),
+  /** A file of that name was already in the folder (never overwritten). */
+  skipped: z.number().int(),
+  failed: z.number().int(),
+  /** Of the failures, how many were neither cached nor fetchable because the server is offline. */
+  not_cached: z.number().int(),
+  bytes: z.number().int(),
+  /** The first failures with their reasons (all of them are in `failed`). */
+  failures: z.array(ExportFailure).max(500),
+});
+export type ExportJob = z.infer<typeof ExportJob>;
+
+/** The answer of the drag, copy and open calls; `done` false with a reason when it could not happen here. */
+export const DesktopResult = z.object({
+  done: z.boolean(),
+  /** The file the call used (a cached full image, or an exported file). */
+  path: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type DesktopResult = z.infer<typeof DesktopResult>;
+
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
@@ -189,14 +321,67 @@ export const invokeContract = {
     output: z.array(z.string()),
   },
   'images.details': { input: z.object({ image_name: ImageName }).strict(), output: ImageDetails },
+  'search.facets': { input: z.object({ query: GalleryQuery }).strict(), output: Facets },
+  'search.models': { input: Empty, output: ModelUsage },
+  /** Autocomplete for the search box: cached values of a field starting with `prefix` (any case). */
+  'search.values': {
+    input: z.object({ field: z.enum(['model', 'base', 'scheduler', 'lora', 'board']), prefix: z.string().max(200) }).strict(),
+    output: z.array(z.string()),
+  },
   'images.star': { input: z.object({ image_names: ImageNames, starred: z.boolean() }).strict(), output: Ok },
   'images.move': { input: z.object({ image_names: ImageNames, board: z.union([z.literal('none'), BoardId]) }).strict(), output: Ok },
   'images.delete': { input: z.object({ image_names: ImageNames }).strict(), output: Ok },
   'jobs.page': { input: JobQuery.strict(), output: JobPage },
   'jobs.outputs': { input: z.object({ job_id: z.string().min(1).max(100) }).strict(), output: z.array(IvkImage.schema) },
   'jobs.cancel': { input: z.object({ job_id: z.string().min(1).max(100) }).strict(), output: Ok },
+  'jobs.list': {
+    input: z.object({ query: JobListQuery, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+    output: JobListPage,
+  },
+  'jobs.facets': { input: Empty, output: JobFacets },
+  /** Cancels the named jobs; like one cancel, queued while offline (see docs/ARCHITECTURE.md). */
+  'jobs.cancelMany': { input: z.object({ job_ids: JobIds }).strict(), output: Ok },
+  /** Enqueues a copy of each failed or cancelled job; answers how many were retried. Online only. */
+  'jobs.retry': { input: z.object({ job_ids: JobIds }).strict(), output: Count },
+  /** Cancels the unfinished jobs of a batch; answers how many. Online only. */
+  'jobs.cancelBatch': { input: z.object({ batch_id: z.string().min(1).max(200) }).strict(), output: Count },
+  'queue.summary': { input: Empty, output: QueueSummary },
+  /** How many unfinished jobs a batch has on the server now, for the confirmation. */
+  'queue.batchPending': { input: z.object({ batch_id: z.string().min(1).max(200) }).strict(), output: Count },
+  'queue.cancelAllExceptCurrent': { input: Empty, output: Count },
+  'queue.pause': { input: Empty, output: QueueSummary },
+  'queue.resume': { input: Empty, output: QueueSummary },
+  /** Deletes the finished jobs on the server; the app keeps them, marked no longer on the server. */
+  'queue.prune': { input: Empty, output: Count },
+  /** Deletes every job on the server (cancelling the running one); the app keeps them as history. */
+  'queue.clear': { input: Empty, output: Count },
   'uploads.start': { input: UploadRequest.strict(), output: z.array(UploadItem) },
   'uploads.list': { input: Empty, output: z.array(UploadItem) },
+  /** Whether this host can hand files to the desktop (drag out, clipboard image, folder dialog): the Electron app yes, the test host no. */
+  'images.desktop': { input: Empty, output: z.object({ available: z.boolean() }) },
+  /** The native folder dialog; `available` false where there is none (the test host): then type a path. */
+  'images.export.pickFolder': { input: Empty, output: z.object({ available: z.boolean(), path: z.string().nullable() }) },
+  'images.export.start': { input: ExportRequest.strict(), output: ExportJob },
+  'images.export.cancel': { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: Ok },
+  /** Goes on with a cancelled or interrupted export; finished files are not redone. */
+  'images.export.resume': { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: ExportJob },
+  'images.export.list': { input: Empty, output: z.array(ExportJob) },
+  /** Forgets a finished, cancelled or interrupted export (the files stay). */
+  'images.export.dismiss': { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: Ok },
+  /** Brings the full images into the cache ahead of a drag (call on pointer down on a selected cell). */
+  'images.stageForDrag': {
+    input: z.object({ image_names: z.array(ImageName).min(1).max(1000) }).strict(),
+    output: z.object({ staged: z.number().int(), missing: z.array(z.string()) }),
+  },
+  /** Starts the OS drag of the staged full images (icon: the first one's thumbnail); call from dragstart. */
+  'images.startDrag': { input: z.object({ image_names: z.array(ImageName).min(1).max(1000) }).strict(), output: DesktopResult },
+  /** The full image onto the clipboard. */
+  'images.copy': { input: z.object({ image_name: ImageName }).strict(), output: DesktopResult },
+  /** Prompt, negative prompt, seed, model, steps, CFG, scheduler and size as text, from the cache. */
+  'images.parametersText': { input: z.object({ image_name: ImageName }).strict(), output: z.object({ text: z.string() }) },
+  /** Shows the image's last exported file in the file manager, else its cached full image. */
+  'images.showInFolder': { input: z.object({ image_name: ImageName }).strict(), output: DesktopResult },
+  'images.openExternally': { input: z.object({ image_name: ImageName }).strict(), output: DesktopResult },
 } as const;
 
 export type InvokeContract = typeof invokeContract;
@@ -216,6 +401,10 @@ export const eventContract = {
     message: z.string().nullable(),
   }),
   'uploads.changed': z.array(UploadItem),
+  /** The queue's counts or the processor's state changed. */
+  'queue.changed': QueueSummary,
+  /** An export moved on (throttled) or changed state. */
+  'export.progress': ExportJob,
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;
 

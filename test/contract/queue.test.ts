@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphBlank, graphMissingImage, runTag, SQLITE_TIME, useTarget } from './harness';
+import { Api, EventLog, graphBlank, graphMissingImage, runTag, SQLITE_TIME, useTarget } from './harness';
 import { expectComponent, expectDetail, expectResponse, expectValidationError } from './schema';
 
 const t = useTarget();
@@ -336,6 +336,235 @@ describe('enqueue and queue items', () => {
       expect(s).toMatchObject({ user_id: 'system', user_display_name: 'System', user_email: 'system@system.invokeai' });
       expect(Array.isArray(s.field_values), `field_values of item ${s.item_id}`).toBe(true);
       if (s.started_at !== null) expect(typeof s.device, `device of item ${s.item_id}`).toBe('string');
+    }
+  });
+});
+
+/**
+ * The controls of the queue that a job history drives: cancel a batch, cancel all but the
+ * current item, retry, pause and resume. They share the server's one processor, so each test
+ * leaves it resumed.
+ */
+describe('queue controls', () => {
+  let boardId = '';
+  beforeAll(async () => {
+    boardId = (await t.api.createBoard(`${tag} controls`)).board_id;
+  });
+
+  /** A job that runs long enough to be caught in progress: many blank images, none cached. */
+  function graphSlow(nodes: number) {
+    const { nodes: one, ...graph } = graphBlank({ boardId });
+    const many = Array.from({ length: nodes }, (_, i) => [`blank${i}`, { ...one.blank, id: `blank${i}`, width: 16 + i }]);
+    return { ...graph, nodes: Object.fromEntries(many) };
+  }
+
+  async function paused<T>(run: () => Promise<T>): Promise<T> {
+    await t.api.put(`${Q}/processor/pause`);
+    try {
+      return await run();
+    } finally {
+      await t.api.put(`${Q}/processor/resume`);
+    }
+  }
+
+  /** The copies `retry_items_by_id` made of `itemId` (it answers the originals' ids only). */
+  async function retriesOf(itemId: number): Promise<any[]> {
+    const ids = (await t.api.get(`${Q}/item_ids`)).json.item_ids.slice(0, 200);
+    const items = (await t.api.post(`${Q}/items_by_ids`, { item_ids: ids })).json as any[];
+    const copies = items.filter((i) => i.retried_from_item_id === itemId);
+    for (const copy of copies) t.api.trackQueueItem(copy.item_id);
+    return copies;
+  }
+
+  it('cancels every unfinished item of a batch and counts only those', async () => {
+    await paused(async () => {
+      const res = await t.api.enqueue(graphBlank({ boardId }), { runs: 3 });
+      const cancel = await t.api.put(`${Q}/cancel_by_batch_ids`, { batch_ids: [res.json.batch.batch_id] });
+      expect(cancel.status).toBe(200);
+      expectResponse('put', '/api/v1/queue/{queue_id}/cancel_by_batch_ids', cancel);
+      expect(cancel.json).toEqual({ canceled: 3 });
+      for (const id of res.json.item_ids) {
+        const item = await t.api.waitForStatus(id, ['canceled']);
+        expect(item.started_at ?? null).toBeNull();
+        expect(item.completed_at).toMatch(SQLITE_TIME);
+      }
+      // Terminal items of the batch are not counted a second time.
+      const again = await t.api.put(`${Q}/cancel_by_batch_ids`, { batch_ids: [res.json.batch.batch_id] });
+      expect(again.json).toEqual({ canceled: 0 });
+    });
+  });
+
+  it('cancels every pending item but leaves the running one to finish', async () => {
+    const running = await t.api.enqueue(graphSlow(24));
+    const runningId = running.json.item_ids[0];
+    await t.api.waitForStatus(runningId, ['in_progress']);
+    const events = await EventLog.connect(t.url);
+    try {
+      const waiting = await paused(async () => {
+        const queued = await t.api.enqueue(graphBlank({ boardId }), { runs: 2 });
+        const before = (await t.api.get(`${Q}/status`)).json.queue;
+        const res = await t.api.put(`${Q}/cancel_all_except_current`);
+        expect(res.status).toBe(200);
+        expectResponse('put', '/api/v1/queue/{queue_id}/cancel_all_except_current', res);
+        expect(res.json).toEqual({ canceled: before.pending + before.waiting });
+        expect(res.json.canceled).toBeGreaterThanOrEqual(2);
+        return queued.json.item_ids as number[];
+      });
+      for (const id of waiting) expect((await t.api.get(`${Q}/i/${id}`)).json.status).toBe('canceled');
+      await events.waitFor(
+        (log) => log.some((e) => e.name === 'queue_items_canceled' && waiting.every((id) => e.payload.canceled_item_ids.includes(id))),
+        20_000,
+        'queue_items_canceled naming the pending items',
+      );
+      // Only the bulk event: no per-item status change for the pending items it cancelled.
+      expect(events.events.some((e) => e.name === 'queue_item_status_changed' && waiting.includes(e.payload.item_id))).toBe(false);
+      expect((await t.api.waitForStatus(runningId, ['completed', 'failed', 'canceled'], 60_000)).status).toBe('completed');
+    } finally {
+      events.close();
+    }
+  });
+
+  it('retries a failed item as a new pending copy of it, in the same batch, and leaves the original failed', async () => {
+    const events = await EventLog.connect(t.url);
+    try {
+      const res = await t.api.put(`${Q}/retry_items_by_id`, [jobs.failed.item_id]);
+      expect(res.status).toBe(200);
+      expectResponse('put', '/api/v1/queue/{queue_id}/retry_items_by_id', res);
+      expect(res.json).toEqual({ queue_id: 'default', retried_item_ids: [jobs.failed.item_id] });
+      const [copy, ...more] = await retriesOf(jobs.failed.item_id);
+      expect(more).toHaveLength(0);
+      expect(copy.item_id).toBeGreaterThan(jobs.failed.item_id);
+      expect(copy).toMatchObject({
+        batch_id: jobs.failed.batch_id,
+        priority: jobs.failed.priority,
+        retried_from_item_id: jobs.failed.item_id,
+      });
+      expect(copy.session_id).not.toBe(jobs.failed.session_id);
+      // The same graph runs again, and fails the same way.
+      const finished = await t.api.waitForStatus(copy.item_id, ['completed', 'failed', 'canceled']);
+      expect(finished).toMatchObject({ status: 'failed', error_type: 'ImageRecordNotFoundException' });
+      expect((await t.api.get(`${Q}/i/${jobs.failed.item_id}`)).json.status).toBe('failed');
+      await events.waitFor((log) => log.some((e) => e.name === 'queue_items_retried'), 20_000, 'queue_items_retried');
+      const retried = events.events.find((e) => e.name === 'queue_items_retried')!;
+      expect(retried.payload).toMatchObject({ queue_id: 'default', retried_item_ids: [jobs.failed.item_id] });
+    } finally {
+      events.close();
+    }
+  });
+
+  it('retries a cancelled item and never a completed one', async () => {
+    const res = await t.api.put(`${Q}/retry_items_by_id`, [jobs.canceled.item_id]);
+    expect(res.json.retried_item_ids).toEqual([jobs.canceled.item_id]);
+    const [copy] = await retriesOf(jobs.canceled.item_id);
+    expect(copy).toMatchObject({ batch_id: jobs.canceled.batch_id, retried_from_item_id: jobs.canceled.item_id });
+    expect((await t.api.waitForStatus(copy.item_id, ['completed', 'failed', 'canceled'])).status).toBe('completed');
+    expect((await t.api.put(`${Q}/retry_items_by_id`, [copy.item_id])).json.retried_item_ids).toEqual([]);
+  });
+
+  it('retries a selection, skipping finished, unknown and repeated ids', async () => {
+    const { canceled, ids } = await paused(async () => {
+      const queued = await t.api.enqueue(graphBlank({ boardId }), { runs: 2 });
+      const ids = queued.json.item_ids as number[];
+      for (const id of ids) await t.api.put(`${Q}/i/${id}/cancel`);
+      const res = await t.api.put(`${Q}/retry_items_by_id`, [...ids, ids[0], jobs.completed.item_id, 987_654_321]);
+      expect(res.status).toBe(200);
+      return { canceled: res.json.retried_item_ids as number[], ids };
+    });
+    expect([...canceled].sort()).toEqual([...ids].sort());
+    for (const id of ids) {
+      const copies = await retriesOf(id);
+      expect(copies).toHaveLength(1);
+      await t.api.waitForStatus(copies[0].item_id, ['completed']);
+    }
+  });
+
+  it('takes the ids of a retry as a bare JSON list, refusing an object with 422', async () => {
+    const wrapped = await t.api.put(`${Q}/retry_items_by_id`, { item_ids: [jobs.failed.item_id] });
+    expectValidationError(wrapped, ['body'], 'list_type');
+    const bad = await t.api.put(`${Q}/retry_items_by_id`, ['x']);
+    expectValidationError(bad, ['body', 0], 'int_parsing');
+  });
+
+  it('holds new items pending while paused and runs them once resumed', async () => {
+    const id = await paused(async () => {
+      const res = await t.api.enqueue(graphBlank({ boardId }));
+      const status = (await t.api.get(`${Q}/status`)).json;
+      expect(status.processor.is_started).toBe(false);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await t.api.get(`${Q}/i/${res.json.item_ids[0]}`)).json.status).toBe('pending');
+      return res.json.item_ids[0] as number;
+    });
+    expect((await t.api.get(`${Q}/status`)).json.processor.is_started).toBe(true);
+    expect((await t.api.waitForStatus(id, ['completed', 'failed', 'canceled'])).status).toBe('completed');
+  });
+});
+
+/**
+ * Prune and clear delete every item of the queue, whoever made it, so they run on a server of
+ * their own: a fresh stand-in, or on the real side a fresh real InvokeAI 6.14.2 (the shared one
+ * holds the history other files check).
+ */
+describe('prune and clear', () => {
+  let api: Api;
+  let close: () => Promise<void> = () => Promise.resolve();
+  beforeAll(async () => {
+    if (process.env.CONTRACT_SERVER === 'real') {
+      const { startRealServer } = await import('../real/server');
+      const server = await startRealServer({ populate: false, log: () => undefined });
+      api = new Api(server.url);
+      close = () => server.close();
+    } else {
+      const { startStandIn } = await import('../server/index');
+      const server = await startStandIn({ port: 0, images: 20, seed: 7 });
+      api = new Api(server.url.replace(/\/+$/, ''));
+      close = () => server.close();
+    }
+    const done = await api.enqueue(graphBlank(), { runs: 2 });
+    for (const id of done.json.item_ids) await api.waitForStatus(id, ['completed']);
+    const failed = await api.enqueue(graphMissingImage());
+    await api.waitForStatus(failed.json.item_ids[0], ['failed']);
+  }, 180_000);
+  afterAll(async () => {
+    await api?.put(`${Q}/processor/resume`);
+    await close();
+  });
+
+  it('prunes the finished items only, answering how many, and sends no event', async () => {
+    await api.put(`${Q}/processor/pause`);
+    const pending = await api.enqueue(graphBlank());
+    const before = (await api.get(`${Q}/status`)).json.queue;
+    const events = await EventLog.connect(api.base);
+    try {
+      const res = await api.put(`${Q}/prune`);
+      expect(res.status).toBe(200);
+      expectResponse('put', '/api/v1/queue/{queue_id}/prune', res);
+      expect(res.json).toEqual({ deleted: before.completed + before.failed + before.canceled });
+      expect(res.json.deleted).toBeGreaterThanOrEqual(3);
+      const ids = (await api.get(`${Q}/item_ids`)).json;
+      expect(ids).toEqual({ item_ids: pending.json.item_ids, total_count: 1 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(events.events.filter((e) => e.name.startsWith('queue_'))).toEqual([]);
+    } finally {
+      events.close();
+    }
+  });
+
+  it('clears every item, pending ones too, and says so with queue_cleared', async () => {
+    const events = await EventLog.connect(api.base);
+    try {
+      await api.enqueue(graphBlank(), { runs: 2 });
+      const before = (await api.get(`${Q}/status`)).json.queue;
+      const res = await api.put(`${Q}/clear`);
+      expect(res.status).toBe(200);
+      expectResponse('put', '/api/v1/queue/{queue_id}/clear', res);
+      expect(res.json).toEqual({ deleted: before.total });
+      expect(res.json.deleted).toBeGreaterThanOrEqual(3);
+      expect((await api.get(`${Q}/item_ids`)).json).toEqual({ item_ids: [], total_count: 0 });
+      expect((await api.get(`${Q}/status`)).json.queue).toMatchObject({ pending: 0, in_progress: 0, total: 0 });
+      await events.waitFor((log) => log.some((e) => e.name === 'queue_cleared'), 10_000, 'queue_cleared');
+      expect(events.events.find((e) => e.name === 'queue_cleared')!.payload).toMatchObject({ queue_id: 'default', user_id: null });
+    } finally {
+      events.close();
     }
   });
 });

@@ -7,7 +7,7 @@ function failIfInvalid(result: unknown, what: string, value: unknown): void {
   let problems: unknown = result;
   if (Array.isArray(result)) {
     if (result.length === 0) return;
-  } else if (typeof result === 'object' && 'valid' in (result as object)) {
+  } else if (typeof result === 'object' && 'valid' in result) {
     const r = result as { valid: boolean; errors?: unknown };
     if (r.valid) return;
     problems = r.errors;

@@ -4,11 +4,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, extname, join, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { dispatch } from '../../src/main/ipc/dispatch';
 import { createAppServices, type AppServices } from '../../src/main/services';
 import { memoryTokens } from '../../src/main/settings/settings';
-import { CONTENT_SECURITY_POLICY } from '../../src/main/window/security';
+import { CONTENT_SECURITY_POLICY, metaContentSecurityPolicy } from '../../src/main/window/security';
 import { decodeWire, encodeWire } from '../../src/shared/wire-json';
 
 /**
@@ -58,7 +58,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const services = await createAppServices({
+  const services = createAppServices({
     rootDir: options.dataDir,
     tokens: memoryTokens(process.env.IVK_TOKEN ?? null),
     serverUrl: options.serverUrl,
@@ -112,9 +112,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     };
     if (file.endsWith('index.html')) {
       const html = await readFile(file, 'utf8');
-      // frame-ancestors only works as a header; Chromium complains about it in a meta tag.
-      const metaCsp = hostCsp(origin).replace(/; frame-ancestors [^;]*/, '');
-      const withCsp = html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*/, `$1${metaCsp}`);
+      const withCsp = html.replace(
+        /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*/,
+        `$1${metaContentSecurityPolicy(hostCsp(origin))}`,
+      );
+      if (withCsp === html) throw new Error(`${file} has no CSP meta tag for the host to widen`);
       response.writeHead(200, headers).end(withCsp);
       return;
     }
@@ -131,12 +133,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
   sockets.on('connection', (socket) => {
     clients.add(socket);
     socket.on('close', () => clients.delete(socket));
-    socket.on('message', async (raw) => {
-      // Whatever arrives is untrusted: a frame that is not a call is answered (when it has an id)
-      // or dropped, never allowed to throw inside the host.
+    // Whatever arrives is untrusted: a frame that is not a call is answered (when it has an id)
+    // or dropped, never allowed to throw inside the host.
+    const answer = async (raw: RawData) => {
       let message: { id: number; channel: string; input: unknown };
       try {
-        message = decodeWire(String(raw)) as typeof message;
+        message = decodeWire(new TextDecoder().decode(Array.isArray(raw) ? Buffer.concat(raw) : raw)) as typeof message;
       } catch {
         return;
       }
@@ -151,7 +153,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
         validateOutputs: true,
       });
       socket.send(encodeWire({ type: 'result', id: message.id, envelope }));
-    });
+    };
+    socket.on('message', (raw) => void answer(raw));
   });
 
   await services.start();

@@ -21,7 +21,7 @@ let services: AppServices;
 let events: { name: EventName; payload: unknown }[];
 
 async function open(): Promise<AppServices> {
-  const opened = await createAppServices({
+  const opened = createAppServices({
     rootDir: dataDir,
     serverUrl: server.url,
     tokens: memoryTokens(),
@@ -60,7 +60,7 @@ async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 1
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -247,7 +247,7 @@ export interface OpenOptions {
 
 export async function openApp(serverUrl: string, options: OpenOptions = {}): Promise<App> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ivk-real-app-'));
-  const services = await createAppServices({
+  const services = createAppServices({
     rootDir: dataDir,
     serverUrl,
     tokens: memoryTokens(),
@@ -283,7 +283,7 @@ export async function until<T>(what: string, probe: () => T | Promise<T>, timeou
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -324,7 +324,7 @@ export async function uploadBehind(
 }
 
 /** One image as the server describes it now; null once it is gone. */
-export async function serverImage(api: Api, name: string): Promise<any | null> {
+export async function serverImage(api: Api, name: string): Promise<any> {
   const res = await api.get(`/api/v1/images/i/${encodeURIComponent(name)}`);
   if (res.status === 404) return null;
   if (res.status !== 200) throw new Error(`image ${name}: ${res.status} ${res.text.slice(0, 200)}`);

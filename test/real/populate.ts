@@ -179,7 +179,7 @@ export async function populate(url: string, opts: PopulateOptions): Promise<Popu
     form.append('file', new Blob([new Uint8Array(renderPng(image))], { type: 'image/png' }), 'image.png');
     const query = new URLSearchParams({ image_category: image.image_category, is_intermediate: String(image.is_intermediate) });
     if (image.board_id) query.set('board_id', boardIds.get(image.board_id)!);
-    const dto = await api.call('POST', `/api/v1/images/upload?${query}`, undefined, form);
+    const dto = await api.call('POST', `/api/v1/images/upload?${query.toString()}`, undefined, form);
     uploaded.set(image.image_name, dto.image_name);
   }
   const starred = plan.images.filter((i) => i.starred).map((i) => uploaded.get(i.image_name)!);

@@ -22,12 +22,16 @@ export interface RealServerOptions {
   /** Root folder; a fresh temporary one (removed on close) when left out. */
   root?: string;
   populate?: boolean;
+  /** Multi-user mode (`multiuser: true`): every call needs a token; NOTES.md §7. Default false. */
+  multiuser?: boolean;
   log?: (line: string) => void;
 }
 
 /** The config file `invokeai-web --root` reads; 4.0.3 is the 6.14.2 schema (an older one is migrated on start). */
-export function invokeaiYaml(port: number): string {
-  return ['# Internal metadata - do not edit:', 'schema_version: 4.0.3', '', 'host: 127.0.0.1', `port: ${port}`, ''].join('\n');
+export function invokeaiYaml(port: number, opts: { multiuser?: boolean } = {}): string {
+  const lines = ['# Internal metadata - do not edit:', 'schema_version: 4.0.3', '', 'host: 127.0.0.1', `port: ${port}`];
+  if (opts.multiuser) lines.push('multiuser: true');
+  return [...lines, ''].join('\n');
 }
 
 export function freePort(): Promise<number> {
@@ -62,7 +66,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
     process.kill(-child.pid, signal);
-  } catch {}
+  } catch {
+    // The group has already exited.
+  }
 }
 process.on('exit', () => {
   for (const child of live) killGroup(child, 'SIGKILL');
@@ -77,7 +83,7 @@ export async function startRealServer(opts: RealServerOptions = {}): Promise<Rea
   const temporary = !opts.root;
   const root = opts.root ?? mkdtempSync(join(tmpdir(), 'invokeai-root-'));
   mkdirSync(root, { recursive: true });
-  writeFileSync(join(root, 'invokeai.yaml'), invokeaiYaml(port));
+  writeFileSync(join(root, 'invokeai.yaml'), invokeaiYaml(port, { multiuser: opts.multiuser }));
   const logPath = join(root, 'invokeai-web.log');
   const logFd = openSync(logPath, 'a');
   const started = Date.now();

@@ -29,5 +29,7 @@ describe('real-server tooling', () => {
     expect(invokeaiYaml(9123)).toMatch(/^schema_version: 4\.0\.3$/m);
     expect(invokeaiYaml(9123)).toMatch(/^host: 127\.0\.0\.1$/m);
     expect(invokeaiYaml(9123)).toMatch(/^port: 9123$/m);
+    expect(invokeaiYaml(9123)).not.toMatch(/multiuser/);
+    expect(invokeaiYaml(9123, { multiuser: true })).toMatch(/^multiuser: true$/m);
   });
 });

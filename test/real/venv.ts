@@ -110,7 +110,9 @@ async function withLock<T>(dir: string, fn: () => Promise<T>, log: (line: string
       try {
         process.kill(holder, 0);
         alive = true;
-      } catch {}
+      } catch {
+        // No such process: the lock's holder is gone.
+      }
       if (!alive) {
         rmSync(lock, { force: true });
         continue;

@@ -211,7 +211,11 @@ describe('IPC over the test host’s WebSocket', () => {
       socket.once('error', reject);
     });
     socket.on('message', (raw) => {
-      const message = decodeWire(String(raw)) as { type: string; id: number; envelope: IpcEnvelope<unknown> };
+      const message = decodeWire(new TextDecoder().decode(Array.isArray(raw) ? Buffer.concat(raw) : raw)) as {
+        type: string;
+        id: number;
+        envelope: IpcEnvelope<unknown>;
+      };
       if (message.type === 'result') answers.set(message.id, message.envelope);
     });
   });

@@ -265,7 +265,7 @@ describe('a damaged cache file', () => {
   const DAMAGE = [
     {
       name: 'bytes overwritten in the middle',
-      damage(path: string) {
+      damage: (path: string) => {
         const bytes = readFileSync(path);
         const middle = Math.floor(bytes.length / 2);
         bytes.fill(0x41, middle, middle + 8192);
@@ -283,7 +283,7 @@ describe('a damaged cache file', () => {
     },
     {
       name: 'a header that is not SQLite’s',
-      damage(path: string) {
+      damage: (path: string) => {
         const bytes = readFileSync(path);
         bytes.fill(0x00, 0, 100);
         writeFileSync(path, bytes);

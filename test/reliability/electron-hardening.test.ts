@@ -7,7 +7,14 @@ import { mediaResponse, parseMediaUrl, readMedia, type MediaResult } from '../..
 import type { ServerSession } from '../../src/main/session';
 import { encryptedTokenStore, type TokenCipher } from '../../src/main/settings/token-store';
 import { windowGuards } from '../../src/main/window/guards';
-import { CONTENT_SECURITY_POLICY, isTrustedSenderUrl, mainWindowWebPreferences } from '../../src/main/window/security';
+import {
+  CONTENT_SECURITY_POLICY,
+  DEV_SERVER_CONTENT_SECURITY_POLICY,
+  REACT_REFRESH_PREAMBLE_HASH,
+  MAIN_WINDOW_WEB_PREFERENCES,
+  isTrustedSenderUrl,
+  metaContentSecurityPolicy,
+} from '../../src/main/window/security';
 import { imageBytes } from '../fixtures/images';
 
 /**
@@ -30,9 +37,8 @@ function directives(policy: string): Map<string, string[]> {
 }
 
 describe('the window', () => {
-  it('isolates the page: context isolation, the sandbox, no Node anywhere, no webview, web security on', () => {
-    expect(mainWindowWebPreferences('/app/out/preload/index.cjs')).toEqual({
-      preload: '/app/out/preload/index.cjs',
+  it('isolates the page: context isolation, the sandbox, no Node anywhere, no webview, web security on, no auxclick', () => {
+    expect(MAIN_WINDOW_WEB_PREFERENCES).toEqual({
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -43,13 +49,15 @@ describe('the window', () => {
       webviewTag: false,
       experimentalFeatures: false,
       spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 
-  it('has a strict CSP: nothing by default, scripts only from the app, no eval, no remote anything', () => {
+  it('has a strict CSP: nothing by default, scripts and styles only from the app, no eval, no inline, no remote anything', () => {
     const policy = directives(CONTENT_SECURITY_POLICY);
     expect(policy.get('default-src')).toEqual(["'none'"]);
     expect(policy.get('script-src')).toEqual(["'self'"]);
+    expect(policy.get('style-src')).toEqual(["'self'"]);
     expect(policy.get('connect-src')).toEqual(["'self'"]);
     expect(policy.get('img-src')).toEqual(["'self'", 'data:', 'ivk-media:']);
     expect(policy.get('object-src')).toEqual(["'none'"]);
@@ -59,8 +67,18 @@ describe('the window', () => {
     expect(policy.has('frame-src') || policy.has('child-src') || policy.has('worker-src')).toBe(false);
     for (const [name, sources] of policy) {
       for (const source of sources)
-        expect(source, `${name} ${source}`).not.toMatch(/unsafe-eval|wasm-unsafe-eval|^\*$|^https?:|^blob:|^filesystem:/);
+        expect(source, `${name} ${source}`).not.toMatch(/^'unsafe-|^'wasm-unsafe-eval'$|^\*$|^https?:|^blob:|^filesystem:/);
     }
+  });
+
+  it("gives only Vite's dev server inline styles and its React Refresh preamble (by hash), and nothing else more", () => {
+    const strict = directives(CONTENT_SECURITY_POLICY);
+    const dev = directives(DEV_SERVER_CONTENT_SECURITY_POLICY);
+    expect(dev.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(dev.get('script-src')).toEqual(["'self'", REACT_REFRESH_PREAMBLE_HASH]);
+    dev.set('style-src', strict.get('style-src')!);
+    dev.set('script-src', strict.get('script-src')!);
+    expect(dev).toEqual(strict);
   });
 
   it('opens no window: window.open is denied, and only http(s) links go to the user’s browser', () => {
@@ -168,6 +186,9 @@ describe('the window', () => {
     expect(sent).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
     guards.headersReceived({}, (response) => (sent = response.responseHeaders));
     expect(sent).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    // Only the dev server's pages (`npm start`) get its variant.
+    windowGuards('http://localhost:5173/', () => undefined).headersReceived({}, (response) => (sent = response.responseHeaders));
+    expect(sent).toEqual({ 'Content-Security-Policy': [DEV_SERVER_CONTENT_SECURITY_POLICY] });
   });
 
   it('answers IPC only for its own page: another file of the same file:// origin is a stranger', () => {
@@ -203,8 +224,8 @@ describe('the media scheme', () => {
       cache,
       isOnline: true,
       api: {
-        thumbnail: async (name: string) => (calls.push(`thumbnail ${name}`), thumbnail),
-        fullImage: async (name: string) => (calls.push(`image ${name}`), thumbnail),
+        thumbnail: (name: string) => (calls.push(`thumbnail ${name}`), Promise.resolve(thumbnail)),
+        fullImage: (name: string) => (calls.push(`image ${name}`), Promise.resolve(thumbnail)),
       },
       noteFailure: () => undefined,
     } as unknown as ServerSession;
@@ -361,22 +382,13 @@ describe('the built app (npm run build)', () => {
     return readFileSync(file, 'utf8');
   };
 
-  it('serves the renderer with the same CSP as a meta tag (frame-ancestors is header-only)', () => {
+  it('serves the renderer with the same CSP as a meta tag (frame-ancestors is header-only), no inline style or script', () => {
     const html = built('renderer/index.html');
-    const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/g)];
+    const metas = [...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/g)];
     expect(metas).toHaveLength(1);
-    const meta = directives(metas[0]![1]!);
-    const expected = directives(CONTENT_SECURITY_POLICY);
-    expected.delete('frame-ancestors');
-    // A fetch directive left out of the meta falls back to default-src 'none': just as strict.
-    const fallsBackToNone = (name: string) => name.endsWith('-src') && expected.get(name)?.join(' ') === "'none'" && !meta.has(name);
-    for (const [name, sources] of expected) {
-      if (fallsBackToNone(name)) expect(meta.get('default-src'), name).toEqual(["'none'"]);
-      else expect(meta.get(name), name).toEqual(sources);
-    }
-    for (const name of meta.keys()) expect(expected.has(name), `unexpected directive ${name}`).toBe(true);
-    // No inline script the CSP would have to allow.
-    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(metas[0]![1]).toBe(metaContentSecurityPolicy(CONTENT_SECURITY_POLICY));
+    expect(metas[0]![1]).not.toContain('unsafe-inline');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=/);
   });
 
   it('has a preload that requires nothing but electron (a sandboxed preload can load nothing else)', () => {
@@ -387,10 +399,14 @@ describe('the built app (npm run build)', () => {
     expect(preload).toMatch(/exposeInMainWorld\(\s*["']ivk["']/);
   });
 
-  it('builds the window with isolation, the sandbox and no Node', () => {
+  it('builds the window with every pinned preference written at new BrowserWindow(...)', () => {
     const main = built('main/index.js');
-    for (const setting of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false', 'webviewTag: false']) {
-      expect(main, setting).toContain(setting);
+    const calls = main.split('new BrowserWindow(').slice(1);
+    expect(calls).toHaveLength(1);
+    // The call's options, up to the first line that closes it.
+    const options = calls[0]!.slice(0, calls[0]!.search(/\n\s*\}\);/));
+    for (const [key, value] of Object.entries(MAIN_WINDOW_WEB_PREFERENCES)) {
+      expect(options, key).toMatch(new RegExp(`\\b${key}: ${JSON.stringify(value)},?\\n`));
     }
   });
 });

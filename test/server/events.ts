@@ -5,6 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer } from 'socket.io';
+import type { Accounts } from './auth';
 import type { GraphNode } from './data/graphs';
 import type { QueueItemRecord, StatusCounts } from './queue-store';
 
@@ -26,15 +27,30 @@ export class EventHub {
   private readonly listeners = new Set<EventListener>();
   /** When set, new sockets are refused (a fault). */
   refuseSockets = false;
+  /** Multi-user mode: the handshake must carry `auth: {token}` (else "Connection rejected by server"). */
+  private accounts: Accounts | null = null;
+  /** Socket id → the signed-in user it was let in for (multi-user mode). */
+  private readonly userOf = new Map<string, string>();
 
   constructor(server: HttpServer) {
     this.io = new IoServer(server, { path: SOCKET_PATH, cors: { origin: '*' }, serveClient: false });
-    this.io.use((_socket, next) => {
-      if (this.refuseSockets) next(new Error('Connection rejected by server'));
-      else next();
+    this.io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      const verdict = this.accounts?.verify(typeof token === 'string' ? token : null);
+      if (this.refuseSockets || (verdict && 'problem' in verdict)) next(new Error('Connection rejected by server'));
+      else {
+        if (verdict) this.userOf.set(socket.id, verdict.user.user_id);
+        next();
+      }
     });
     this.io.on('connection', (socket) => {
       void socket.join([OWNER_ROOM, ADMIN_ROOM]);
+      // Per-user event routing is not modelled (DIFFERENCES.md); the user's room lets a revocation drop its sockets.
+      const userId = this.userOf.get(socket.id);
+      if (userId) {
+        void socket.join(`user:${userId}`);
+        socket.once('disconnect', () => this.userOf.delete(socket.id));
+      }
       const roomOf = (data: unknown, key: string): string | undefined => {
         const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined;
         return typeof value === 'string' ? value : undefined;
@@ -56,6 +72,12 @@ export class EventHub {
         if (room) void socket.leave(room);
       });
     });
+  }
+
+  /** Switches to multi-user handshakes; a user's revoked tokens drop that user's sockets, as on 6.14.2. */
+  requireTokens(accounts: Accounts): void {
+    this.accounts = accounts;
+    accounts.onRevoked = (userId) => this.io.in(`user:${userId}`).disconnectSockets(true);
   }
 
   /** Sees every event the stand-in sends (for contract tests), before routing. */
@@ -159,6 +181,22 @@ export class EventHub {
         user_ids: [],
         canceled_item_ids_by_user: {},
       });
+  }
+
+  /** Like `queue_items_canceled`: the owner and admins hear the ids, the queue room an empty copy. */
+  queueItemsRetried(queueId: string, ids: number[]): void {
+    const full = {
+      timestamp: timestamp(),
+      queue_id: queueId,
+      retried_item_ids: ids,
+      user_ids: ids.length > 0 ? ['system'] : [],
+      retried_item_ids_by_user: ids.length > 0 ? { system: ids } : {},
+    };
+    this.send('queue_items_retried', full, [OWNER_ROOM, ADMIN_ROOM]);
+    this.io
+      .to(queueId)
+      .except([OWNER_ROOM, ADMIN_ROOM])
+      .emit('queue_items_retried', { ...full, retried_item_ids: [], user_ids: [], retried_item_ids_by_user: {} });
   }
 
   /** Clearing the whole queue (everyone's items): only the queue room hears it. */

@@ -83,7 +83,7 @@ export function parseFaultRule(input: unknown): FaultRule | string {
   }
   if (rule.errorStatus !== undefined && ((rule.errorStatus as number) < 500 || (rule.errorStatus as number) > 599))
     return 'errorStatus must be a 5xx status';
-  return rule as FaultRule;
+  return rule;
 }
 
 export class FaultRules {

@@ -11,6 +11,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly detail: unknown,
+    /** Extra headers of the answer (a 401's `WWW-Authenticate`). */
+    readonly headers?: Record<string, string>,
   ) {
     super(typeof detail === 'string' ? detail : JSON.stringify(detail));
   }

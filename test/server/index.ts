@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateGallery } from './data/gallery';
 import type { FaultControl } from './faults';
 import { StandInServer } from './server';
+import type { Accounts, UserSeed } from './auth';
 import type { StandInState } from './state';
 import type { EventListener } from './events';
 
@@ -34,6 +35,11 @@ export interface StandInOptions {
   progressSteps?: number;
   /** Start with the queue processor paused (default false). */
   paused?: boolean;
+  /**
+   * Multi-user mode (6.12+ `multiuser: true`) with these accounts: every API call but the version
+   * needs a token from `/api/v1/auth/login`, and so does the socket. Default: single-user.
+   */
+  users?: readonly UserSeed[];
   /** Sees every HTTP request before any route or fault handles it (a test's request log). */
   onRequest?: (request: IncomingMessage, response: ServerResponse) => void;
 }
@@ -45,6 +51,8 @@ export interface StandIn {
   faults: FaultControl;
   /** The live data, for test setup and assertions behind the app's back. */
   state: StandInState;
+  /** The accounts in multi-user mode (to revoke or expire tokens behind the app's back); else null. */
+  accounts: Accounts | null;
   /** Sees every Socket.IO event as it is sent (name and payload). Returns an unsubscribe function. */
   onEvent(listener: EventListener): () => void;
   close(): Promise<void>;
@@ -60,6 +68,7 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
     port: opts.port ?? 0,
     faultSeed: seed,
     processor: { stepMs: opts.jobStepMs ?? 25, progressSteps: opts.progressSteps ?? 1, paused: opts.paused ?? false },
+    users: opts.users ?? null,
   });
   if (opts.onRequest) server.http.prependListener('request', opts.onRequest);
   await server.listen();
@@ -68,6 +77,7 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
     port: server.listeningPort,
     faults: server.faults,
     state: server.state,
+    accounts: server.accounts,
     onEvent: (listener) => server.events.onEvent(listener),
     close: () => server.close(),
     goDown: () => server.goDown(),
@@ -78,4 +88,5 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
 export type { FaultControl, FaultRule, FaultState } from './faults';
 export type { StandInState } from './state';
 export type { EventListener } from './events';
+export type { UserSeed } from './auth';
 export { generateGallery, renderPng } from './data/gallery';

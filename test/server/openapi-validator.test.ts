@@ -30,6 +30,42 @@ describe('test/support/openapi', () => {
     expect(validateResponse('get', '/api/v1/images/i/{image_name}', 204, null).valid).toBe(false);
   });
 
+  it('requires output_meta on every invocation result, except where exclude_none drops it', () => {
+    const result = { type: 'image_output', image: { image_name: 'a.png' }, width: 8, height: 8 };
+    const item = (r: object, extra: object = {}) => ({
+      item_id: 1,
+      status: 'completed',
+      batch_id: 'b',
+      queue_id: 'default',
+      session_id: 's',
+      priority: 0,
+      created_at: '2026-12-07 00:07:21.843',
+      updated_at: '2026-12-07 00:07:22.910',
+      session: {
+        id: 's',
+        graph: { id: 'g', nodes: {}, edges: [] },
+        execution_graph: { id: 'e', nodes: {}, edges: [] },
+        executed: [],
+        executed_history: [],
+        results: { n: r },
+        errors: {},
+        workflow_call_stack: [],
+        workflow_call_history: [],
+        prepared_source_mapping: {},
+        source_prepared_mapping: {},
+      },
+      ...extra,
+    });
+    expect(validateComponent('ImageOutput', result).errors.join()).toContain('output_meta');
+    expect(validateComponent('ImageOutput', { ...result, output_meta: null }).valid).toBe(true);
+    expect(validateResponse('get', '/api/v1/queue/{queue_id}/list_all', 200, [item(result)]).errors.join()).toContain('output_meta');
+    expect(validateResponse('get', '/api/v1/queue/{queue_id}/list_all', 200, [item({ ...result, output_meta: null })]).valid).toBe(true);
+    const single = '/api/v1/queue/{queue_id}/i/{item_id}';
+    expect(validateResponse('get', single, 200, item(result)).valid).toBe(true);
+    expect(validateResponse('get', single, 200, item({ ...result, output_meta: null })).errors.join()).toContain('exclude_none');
+    expect(validateResponse('get', single, 200, item(result, { error_type: null })).errors.join()).toContain('/error_type');
+  });
+
   it('maps paths and event names', () => {
     expect(matchPathTemplate('/api/v1/images/names')).toBe('/api/v1/images/names');
     expect(matchPathTemplate('/api/v1/images/i/a.png/full', 'HEAD')).toBe('/api/v1/images/i/{image_name}/full');

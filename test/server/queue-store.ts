@@ -56,6 +56,8 @@ export interface QueueItemRecord {
   user_id: string;
   field_values: NodeFieldValue[] | null;
   workflow: Record<string, unknown> | null;
+  /** The item this one is a retry of (`retry_items_by_id`), else null. */
+  retried_from_item_id: number | null;
   /** Built lazily for seeded items, kept live for items the processor runs. */
   session: SessionState | undefined;
   seed: QueueItemSeed | undefined;
@@ -151,6 +153,7 @@ export function itemFromSeed(seed: QueueItemSeed): QueueItemRecord {
     user_id: SYSTEM_USER_ID,
     field_values: seed.field_values,
     workflow: null,
+    retried_from_item_id: null,
     session: undefined,
     seed,
   };
@@ -180,11 +183,13 @@ export class QueueStore {
   add(
     fields: Pick<QueueItemRecord, 'queue_id' | 'priority' | 'batch_id' | 'origin' | 'destination' | 'field_values' | 'workflow'>,
     graph: Graph,
+    retriedFrom: number | null = null,
   ): QueueItemRecord {
     const now = nowTimestamp();
     const session_id = randomUUID();
     const item: QueueItemRecord = {
       ...fields,
+      retried_from_item_id: retriedFrom,
       item_id: this.nextId++,
       status: 'pending',
       status_sequence: 0,
@@ -297,7 +302,7 @@ export function queueItemDTO(item: QueueItemRecord, session: SessionState): Reco
     user_display_name: SYSTEM_DISPLAY_NAME,
     user_email: SYSTEM_EMAIL,
     field_values: item.field_values ?? [],
-    retried_from_item_id: null,
+    retried_from_item_id: item.retried_from_item_id,
     device: item.started_at ? JOB_DEVICE : null,
     workflow_call_id: null,
     parent_item_id: null,

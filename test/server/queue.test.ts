@@ -195,7 +195,7 @@ describe('session queue over the socket (websocket transport)', () => {
     const client = await connectEvents(ctx.s.url);
     try {
       const body = blankImageBatch({ width: 21, height: 13 });
-      const node = body.batch.graph.nodes.blank as Record<string, unknown>;
+      const node = body.batch.graph.nodes.blank;
       node.use_cache = true;
       const ids: number[] = [];
       for (let i = 0; i < 2; i++) {

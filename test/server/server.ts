@@ -8,7 +8,9 @@ import { gzipSync } from 'node:zlib';
 import { EventHub, SOCKET_PATH } from './events';
 import { FaultRules, type FaultControl, type FaultDecision } from './faults';
 import { HttpError, RequestContext, Router, type Reply } from './http';
+import { Accounts, bearerOf, middlewareRefusal, type UserSeed } from './auth';
 import { registerAppRoutes } from './routes/app';
+import { registerAuthRoutes } from './routes/auth';
 import { registerBoardRoutes } from './routes/boards';
 import { registerControlRoutes } from './routes/control';
 import { registerImageRoutes } from './routes/images';
@@ -42,13 +44,22 @@ export interface ServerOptions {
   port: number;
   faultSeed: number;
   processor: ProcessorOptions;
+  /** Multi-user mode with these accounts; null for the default single-user server. */
+  users: readonly UserSeed[] | null;
 }
+
+/** What a multi-user server answers without a token (NOTES §13). */
+const OPEN_ROUTES = new Set(['/api/v1/app/version']);
+/** Mutating calls that get no `X-Refreshed-Token`. */
+const NO_REFRESH = new Set(['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/media-cookie']);
 
 export class StandInServer {
   readonly http: Server;
   readonly events: EventHub;
   readonly state: StandInState;
   readonly faults: FaultControl;
+  /** The accounts of a multi-user server; null in single-user mode. */
+  readonly accounts: Accounts | null;
   private readonly rules: FaultRules;
   private readonly api = new Router();
   private readonly control = new Router();
@@ -72,9 +83,11 @@ export class StandInServer {
     this.http.removeAllListeners('request');
     this.http.on('request', (req: IncomingMessage, res: ServerResponse) => this.routeRequest(req, res));
     this.state = new StandInState(gallery, this.events, options.processor);
+    this.accounts = options.users ? new Accounts(options.users) : null;
+    if (this.accounts) this.events.requireTokens(this.accounts);
     this.rules = new FaultRules(options.faultSeed);
     const rules = this.rules;
-    const self = this;
+    const isDown = () => this.down;
     this.faults = {
       set: (rule) => {
         rules.clear();
@@ -87,14 +100,15 @@ export class StandInServer {
       goDown: () => this.goDown(),
       comeBack: () => this.comeBack(),
       get isDown() {
-        return self.down;
+        return isDown();
       },
       disconnectSockets: () => this.events.disconnectAll(),
       refuseSockets: (refuse) => {
         this.events.refuseSockets = refuse;
       },
     };
-    registerAppRoutes(this.api, this.state, () => ({ host: options.host, port: this.port }));
+    registerAppRoutes(this.api, this.state, () => ({ host: options.host, port: this.port }), this.accounts !== null);
+    registerAuthRoutes(this.api, this.accounts);
     registerBoardRoutes(this.api, this.state);
     registerImageRoutes(this.api, this.state);
     registerQueueRoutes(this.api, this.state);
@@ -184,8 +198,12 @@ export class StandInServer {
       return;
     }
     const route = this.api.match(method, path);
+    const guard = this.guard(method, path, req);
     let reply: Reply;
-    if (route) reply = await this.run(route.handler, new RequestContext(req, method, path, url, route.params));
+    if (guard.refusal) {
+      req.resume();
+      reply = guard.refusal;
+    } else if (route) reply = await this.run(route.handler, new RequestContext(req, method, path, url, route.params));
     else {
       req.resume();
       // The web UI is mounted at "/" with an SPA fallback: unknown GETs get its HTML, other methods 405.
@@ -194,7 +212,27 @@ export class StandInServer {
           ? { status: 200, body: SPA_HTML, contentType: 'text/html; charset=utf-8', headers: { 'cache-control': SPA_CACHE_CONTROL } }
           : { status: 405, json: { detail: 'Method Not Allowed' } };
     }
+    if (guard.refresh && reply.status < 400) reply = { ...reply, headers: { ...reply.headers, 'x-refreshed-token': guard.refresh() } };
     this.send(req, res, reply, decision);
+  }
+
+  /**
+   * Multi-user mode: every API route but the open ones needs a valid token (the auth routes check
+   * their own), and a successful mutating call with one comes back with a fresh token.
+   */
+  private guard(method: string, path: string, req: IncomingMessage): { refusal?: Reply; refresh?: () => string } {
+    if (!this.accounts || !path.startsWith('/api/') || OPEN_ROUTES.has(path)) return {};
+    const verdict = this.accounts.verify(bearerOf(req.headers.authorization));
+    const isAuthRoute = path.startsWith('/api/v1/auth/');
+    if ('problem' in verdict) {
+      if (isAuthRoute) return {};
+      const refusal = middlewareRefusal(verdict.problem);
+      return { refusal: { status: refusal.status, json: { detail: refusal.detail } } };
+    }
+    const mutating = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+    if (!mutating || NO_REFRESH.has(path)) return {};
+    const accounts = this.accounts;
+    return { refresh: () => accounts.issue(verdict.user, verdict.claims.remember_me) };
   }
 
   private async run(handler: (ctx: RequestContext) => Reply | Promise<Reply>, ctx: RequestContext): Promise<Reply> {
@@ -202,7 +240,8 @@ export class StandInServer {
       return await handler(ctx);
     } catch (err) {
       if (err instanceof ValidationFailure) return { status: 422, json: { detail: err.errors } };
-      if (err instanceof HttpError) return { status: err.status, json: { detail: err.detail } };
+      if (err instanceof HttpError)
+        return { status: err.status, json: { detail: err.detail }, ...(err.headers ? { headers: err.headers } : {}) };
       console.error('[stand-in] unhandled error', err);
       return { status: 500, body: 'Internal Server Error', contentType: 'text/plain; charset=utf-8' };
     } finally {

@@ -92,7 +92,7 @@ const NODE_DEFAULTS: Record<string, Record<string, unknown>> = {
 
 function withDefaults(node: GraphNode): GraphNode {
   const defaults = NODE_DEFAULTS[node.type];
-  return defaults ? ({ ...defaults, ...node } as GraphNode) : node;
+  return defaults ? { ...defaults, ...node } : node;
 }
 
 export function normalizeGraph(graph: Graph): Graph {
@@ -273,6 +273,44 @@ export class SessionQueue {
     const wanted = new Set(batchIds);
     const hit = this.store.inQueue(queueId).filter((i) => wanted.has(i.batch_id) && !TERMINAL.includes(i.status));
     return this.cancelMany(queueId, hit);
+  }
+
+  /**
+   * Cancels every pending or waiting item; the running one goes on. The real server sends one
+   * `queue_items_canceled` (even for none) and no per-item status events.
+   */
+  cancelAllExceptCurrent(queueId: string): number {
+    const hit = this.store.inQueue(queueId).filter((i) => i.status === 'pending' || i.status === 'waiting');
+    for (const item of hit) this.store.setStatus(item, 'canceled');
+    this.events.queueItemsCanceled(
+      queueId,
+      hit.map((i) => i.item_id),
+    );
+    return hit.length;
+  }
+
+  /**
+   * Enqueues a fresh copy of each failed or cancelled item (same batch, priority, origin,
+   * destination, field values and graph, a new session), remembering which item it retries.
+   * Other statuses and unknown ids are skipped. Answers the ids retried, not the copies' ids.
+   */
+  retry(queueId: string, itemIds: readonly number[]): number[] {
+    const retried: number[] = [];
+    for (const id of new Set(itemIds)) {
+      const item = this.store.get(id);
+      if (!item || item.queue_id !== queueId || (item.status !== 'failed' && item.status !== 'canceled')) continue;
+      const { queue_id, priority, batch_id, origin, destination, field_values, workflow } = item;
+      const graph = this.store.sessionOf(item).graph;
+      this.store.add(
+        { queue_id, priority, batch_id, origin, destination, field_values, workflow },
+        structuredClone(graph),
+        item.retried_from_item_id ?? item.item_id,
+      );
+      retried.push(id);
+    }
+    this.events.queueItemsRetried(queueId, retried);
+    this.kick();
+    return retried;
   }
 
   /** A status event for each running item first, then one `queue_items_canceled` for the pending ones. */

@@ -298,7 +298,7 @@ export class BodyReader extends Collector {
       });
       return undefined;
     }
-    return value;
+    return value as unknown[];
   }
 
   strList(name: string, opts: { required?: boolean; maxItems?: number; itemMaxLength?: number } = {}): string[] {

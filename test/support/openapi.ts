@@ -19,9 +19,11 @@
  * 3. A 4xx/5xx status the operation does not document (FastAPI leaves out its HTTPExceptions) is
  *    checked against FastAPI's error shape `{detail: ...}` instead of failing as undocumented.
  * 4. Non-JSON responses (image/png, image/webp) are not validated here: check the content type.
- * 5. Every invocation output lists `output_meta` as required without declaring it as a property
- *    (a schema-generation artifact). Its value is null, and `GET /queue/{id}/i/{item_id}` drops
- *    nulls (`response_model_exclude_none`), so outputs are accepted with or without it.
+ * 5. `GET /queue/{queue_id}/i/{item_id}` is served with `response_model_exclude_none`: the real
+ *    6.14.2 drops null fields at every depth, including the `output_meta` (always null) that every
+ *    invocation output lists as required. On that route alone the dropped `output_meta` of each
+ *    session result is put back as null before validating, and a null anywhere in the body is an
+ *    error. Every other route must send `output_meta` like the real server does.
  * Everything else is strict, including `additionalProperties: false` where the schema says so.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -83,14 +85,13 @@ type AjvInstance = InstanceType<typeof Ajv2020>;
 
 let ajvCache: AjvInstance | undefined;
 
-/** Rewrites big `oneOf`s of `$ref`s into the `x-union` keyword (relaxation 1) and applies relaxation 5. */
+/** Rewrites big `oneOf`s of `$ref`s into the `x-union` keyword (relaxation 1). */
 function rewriteUnions(node: unknown, schemas: Record<string, Json>): unknown {
   if (Array.isArray(node)) return node.map((n) => rewriteUnions(n, schemas));
   if (node === null || typeof node !== 'object') return node;
   const obj = node as Json;
   const out: Json = {};
   for (const [key, value] of Object.entries(obj)) out[key] = rewriteUnions(value, schemas);
-  if (obj.class === 'output' && Array.isArray(obj.required)) out.required = obj.required.filter((r) => r !== 'output_meta'); // relaxation 5
   const members = obj.oneOf;
   if (Array.isArray(members) && members.length >= UNION_MIN && members.every((m) => typeof (m as Json).$ref === 'string')) {
     const union: UnionMember[] = members.map((m) => {
@@ -155,7 +156,7 @@ function ajv(): AjvInstance {
   });
   const spec = openapiSpec();
   const components = rewriteUnions(spec.components, spec.components.schemas);
-  instance.addSchema({ $id: SCHEMA_ID, components } as AnySchema);
+  instance.addSchema({ $id: SCHEMA_ID, components });
   ajvCache = instance;
   return instance;
 }
@@ -197,6 +198,25 @@ export function responseSchema(method: string, pathTemplate: string, status: num
 
 const FASTAPI_ERROR: Json = { type: 'object', required: ['detail'], properties: { detail: {} } };
 
+/** Operations the real server serialises with `response_model_exclude_none` (relaxation 5). */
+const EXCLUDE_NONE = new Set(['get /api/v1/queue/{queue_id}/i/{item_id}']);
+
+/** Where a value holds a null, as JSON pointers (exclude_none leaves none). */
+function nullsIn(value: unknown, path = ''): string[] {
+  if (value === null) return [path || '(root)'];
+  if (typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => nullsIn(v, `${path}/${k}`));
+}
+
+/** A copy of a queue item with each session result's dropped `output_meta` put back as null. */
+function withOutputMeta(body: unknown): unknown {
+  const results = (body as { session?: { results?: unknown } } | null)?.session?.results;
+  if (results === null || typeof results !== 'object') return body;
+  const item = body as Json & { session: Json };
+  const filled = Object.fromEntries(Object.entries(results).map(([id, r]) => [id, { output_meta: null, ...(r as Json) }]));
+  return { ...item, session: { ...item.session, results: filled } };
+}
+
 /**
  * Checks a JSON response body against what the operation documents for that status.
  * `pathTemplate` is the OpenAPI key, e.g. `/api/v1/images/i/{image_name}` (see `matchPathTemplate`).
@@ -206,12 +226,18 @@ export function validateResponse(method: string, pathTemplate: string, status: n
   if (!op) return { valid: false, errors: [`the schema has no ${method.toUpperCase()} ${pathTemplate}`] };
   const documented = op.responses?.[String(status)];
   if (!documented) {
-    if (status >= 400) return run('fastapi-error', () => FASTAPI_ERROR as AnySchema, body);
+    if (status >= 400) return run('fastapi-error', () => FASTAPI_ERROR, body);
     return { valid: false, errors: [`${method.toUpperCase()} ${pathTemplate} does not document status ${status}`] };
   }
   const schema = documented.content?.['application/json']?.schema;
   if (!schema) return { valid: true, errors: [] };
-  return run(`response:${method.toLowerCase()} ${pathTemplate} ${status}`, () => anchorRefs(schema), body);
+  const key = `${method.toLowerCase()} ${pathTemplate}`;
+  if (EXCLUDE_NONE.has(key) && status === 200) {
+    const nulls = nullsIn(body);
+    if (nulls.length > 0) return { valid: false, errors: nulls.slice(0, 5).map((p) => `${p}: must be left out, not null (exclude_none)`) };
+    return run(`response:${key} ${status}`, () => anchorRefs(schema), withOutputMeta(body));
+  }
+  return run(`response:${key} ${status}`, () => anchorRefs(schema), body);
 }
 
 /** `queue_item_status_changed` → `QueueItemStatusChangedEvent`. */

@@ -1,19 +1,57 @@
+import { createHash } from 'node:crypto';
+import react from '@vitejs/plugin-react';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isTrustedSenderUrl } from '../../src/main/window/security';
+import {
+  CONTENT_SECURITY_POLICY,
+  DEV_SERVER_CONTENT_SECURITY_POLICY,
+  REACT_REFRESH_PREAMBLE_HASH,
+  contentSecurityPolicyFor,
+  isSafeExternalUrl,
+  isTrustedSenderUrl,
+  metaContentSecurityPolicy,
+} from '../../src/main/window/security';
+
+function directives(policy: string): Record<string, string[]> {
+  return Object.fromEntries(
+    policy.split('; ').map((directive): [string, string[]] => {
+      const [name = '', ...sources] = directive.split(' ');
+      return [name, sources];
+    }),
+  );
+}
 
 describe('main window security', () => {
-  it('has a CSP that allows no remote content and no eval', () => {
-    const directives = Object.fromEntries(
-      CONTENT_SECURITY_POLICY.split('; ').map((directive) => {
-        const [name, ...sources] = directive.split(' ');
-        return [name, sources];
-      }),
-    );
-    expect(directives['default-src']).toEqual(["'none'"]);
-    expect(directives['script-src']).toEqual(["'self'"]);
-    expect(directives['connect-src']).toEqual(["'self'"]);
-    expect(directives['img-src']).toEqual(["'self'", 'data:', 'ivk-media:']);
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|\*|https?:/);
+  it('has a CSP that allows no remote content, no eval and no inline style', () => {
+    const policy = directives(CONTENT_SECURITY_POLICY);
+    expect(policy['default-src']).toEqual(["'none'"]);
+    expect(policy['script-src']).toEqual(["'self'"]);
+    expect(policy['style-src']).toEqual(["'self'"]);
+    expect(policy['connect-src']).toEqual(["'self'"]);
+    expect(policy['img-src']).toEqual(["'self'", 'data:', 'ivk-media:']);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|\*|https?:/);
+  });
+
+  it('allows the dev server inline styles and the React Refresh preamble by its hash, and changes nothing else for it', () => {
+    const strict = directives(CONTENT_SECURITY_POLICY);
+    const dev = directives(DEV_SERVER_CONTENT_SECURITY_POLICY);
+    expect(dev['style-src']).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(dev['script-src']).toEqual(["'self'", REACT_REFRESH_PREAMBLE_HASH]);
+    expect({ ...dev, 'style-src': strict['style-src'], 'script-src': strict['script-src'] }).toEqual(strict);
+    expect(contentSecurityPolicyFor('http://localhost:5173/')).toBe(DEV_SERVER_CONTENT_SECURITY_POLICY);
+    expect(contentSecurityPolicyFor('file:///opt/app/out/renderer/index.html')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('allows exactly the React Refresh preamble that the installed @vitejs/plugin-react injects on the dev server', () => {
+    // The dev server serves index.html from "/", so the preamble's base is "/".
+    const preamble = react.preambleCode.replace('__BASE__', '/');
+    expect(REACT_REFRESH_PREAMBLE_HASH).toBe(`'sha256-${createHash('sha256').update(preamble).digest('base64')}'`);
+  });
+
+  it('puts the policy in a meta tag without frame-ancestors, which works only as a header', () => {
+    const meta = directives(metaContentSecurityPolicy(CONTENT_SECURITY_POLICY));
+    const { 'frame-ancestors': frameAncestors, ...rest } = directives(CONTENT_SECURITY_POLICY);
+    expect(frameAncestors).toEqual(["'none'"]);
+    expect(meta).toEqual(rest);
   });
 
   it('answers IPC only for frames of our own origin', () => {

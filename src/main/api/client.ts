@@ -2,20 +2,30 @@ import { z } from 'zod';
 import {
   AddImagesToBoardResult,
   BatchInput,
+  BatchStatus,
   BoardChanges,
   BoardDTO,
+  CanceledResult,
   DeleteBoardResult,
+  DeletedResult,
   DeleteImagesResult,
   EnqueueBatchResult,
   ImageDTO,
   ImageNamesResult,
+  LoginResult,
+  LogoutResult,
   ModelConfig,
   ModelsList,
   QueueItemIds,
   RemoveImagesFromBoardResult,
+  RetryItemsResult,
+  SessionProcessorStatus,
+  SessionQueueAndProcessorStatus,
   SessionQueueItem,
+  SetupStatus,
   StarredImagesResult,
   UnstarredImagesResult,
+  UserDTO,
 } from '../../shared/invokeai';
 import type { ImageNamesQuery, InvokeApi, RequestOptions, UploadInput } from './contract';
 import { DEFAULT_BASE_URL, Http, type Call, type TokenSource } from './http';
@@ -67,6 +77,24 @@ export class InvokeClient implements InvokeApi {
   async version(options?: RequestOptions): Promise<string> {
     const { version } = await this.http.json(get('api/v1/app/version', {}, options), Version, 'AppVersion');
     return version;
+  }
+
+  authStatus(options?: RequestOptions): Promise<SetupStatus> {
+    return this.http.json(get('api/v1/auth/status', {}, options), SetupStatus, 'SetupStatusResponse');
+  }
+
+  login(email: string, password: string, rememberMe: boolean): Promise<LoginResult> {
+    // Never retried: a wrong password must not count twice against the account.
+    const body = jsonBody({ email, password, remember_me: rememberMe });
+    return this.http.json({ method: 'POST', route: 'api/v1/auth/login', body }, LoginResult, 'LoginResponse');
+  }
+
+  me(options?: RequestOptions): Promise<UserDTO> {
+    return this.http.json(get('api/v1/auth/me', {}, options), UserDTO, 'UserDTO');
+  }
+
+  async logout(): Promise<void> {
+    await this.http.json({ method: 'POST', route: 'api/v1/auth/logout' }, LogoutResult, 'LogoutResponse');
   }
 
   listBoards(includeArchived: boolean, options?: RequestOptions): Promise<BoardDTO[]> {
@@ -183,6 +211,47 @@ export class InvokeClient implements InvokeApi {
 
   cancelQueueItem(itemId: number): Promise<SessionQueueItem> {
     return this.http.json({ method: 'PUT', route: `${QUEUE}/i/${itemId}/cancel` }, SessionQueueItem, 'SessionQueueItem');
+  }
+
+  async cancelByBatchIds(batchIds: readonly string[]): Promise<number> {
+    const call: Call = { method: 'PUT', route: `${QUEUE}/cancel_by_batch_ids`, body: jsonBody({ batch_ids: batchIds }) };
+    return (await this.http.json(call, CanceledResult, 'CancelByBatchIDsResult')).canceled;
+  }
+
+  async cancelAllExceptCurrent(): Promise<number> {
+    return (
+      await this.http.json({ method: 'PUT', route: `${QUEUE}/cancel_all_except_current` }, CanceledResult, 'CancelAllExceptCurrentResult')
+    ).canceled;
+  }
+
+  async retryQueueItems(itemIds: readonly number[]): Promise<number[]> {
+    // The body is a bare JSON array, not an object (NOTES §3.1).
+    const call: Call = { method: 'PUT', route: `${QUEUE}/retry_items_by_id`, body: jsonBody(itemIds) };
+    return (await this.http.json(call, RetryItemsResult, 'RetryItemsResult')).retried_item_ids;
+  }
+
+  async pruneQueue(): Promise<number> {
+    return (await this.http.json({ method: 'PUT', route: `${QUEUE}/prune` }, DeletedResult, 'PruneResult')).deleted;
+  }
+
+  async clearQueue(): Promise<number> {
+    return (await this.http.json({ method: 'PUT', route: `${QUEUE}/clear` }, DeletedResult, 'ClearResult')).deleted;
+  }
+
+  pauseProcessor(): Promise<SessionProcessorStatus> {
+    return this.http.json({ method: 'PUT', route: `${QUEUE}/processor/pause` }, SessionProcessorStatus, 'SessionProcessorStatus');
+  }
+
+  resumeProcessor(): Promise<SessionProcessorStatus> {
+    return this.http.json({ method: 'PUT', route: `${QUEUE}/processor/resume` }, SessionProcessorStatus, 'SessionProcessorStatus');
+  }
+
+  batchStatus(batchId: string, options?: RequestOptions): Promise<BatchStatus> {
+    return this.http.json(get(`${QUEUE}/b/${seg(batchId)}/status`, {}, options), BatchStatus, 'BatchStatus');
+  }
+
+  queueStatus(options?: RequestOptions): Promise<SessionQueueAndProcessorStatus> {
+    return this.http.json(get(`${QUEUE}/status`, {}, options), SessionQueueAndProcessorStatus, 'SessionQueueAndProcessorStatus');
   }
 
   enqueueBatch(batch: BatchInput, options?: RequestOptions): Promise<EnqueueBatchResult> {

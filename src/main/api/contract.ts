@@ -1,13 +1,19 @@
 import type {
   BatchInput,
+  BatchStatus,
   BoardChanges,
   BoardDTO,
   DeleteImagesResult,
   EnqueueBatchResult,
+  SessionProcessorStatus,
+  SessionQueueAndProcessorStatus,
   ImageDTO,
   ImageNamesResult,
+  LoginResult,
   ModelConfig,
   SessionQueueItem,
+  SetupStatus,
+  UserDTO,
 } from '../../shared/invokeai';
 import type { ImageCategory } from '../../shared/models';
 
@@ -52,6 +58,15 @@ export interface InvokeApi {
   readonly baseUrl: string;
   version(options?: RequestOptions): Promise<string>;
 
+  /** Whether the server is multi-user; answers without a token in either mode. */
+  authStatus(options?: RequestOptions): Promise<SetupStatus>;
+  /** Signs in (multi-user only: single-user servers answer 403); a wrong password is a 401. */
+  login(email: string, password: string, rememberMe: boolean): Promise<LoginResult>;
+  /** Who the current token stands for; 401 when it is missing, expired or revoked. */
+  me(options?: RequestOptions): Promise<UserDTO>;
+  /** Tells the server; it does not revoke the token (6.14.2), so the caller must forget it. */
+  logout(): Promise<void>;
+
   listBoards(includeArchived: boolean, options?: RequestOptions): Promise<BoardDTO[]>;
   createBoard(name: string): Promise<BoardDTO>;
   updateBoard(boardId: string, changes: BoardChanges): Promise<BoardDTO>;
@@ -79,6 +94,24 @@ export interface InvokeApi {
   /** Full items in the order asked (missing ids dropped); larger lists are split by 1000. */
   queueItemsByIds(itemIds: readonly number[], options?: RequestOptions): Promise<SessionQueueItem[]>;
   cancelQueueItem(itemId: number): Promise<SessionQueueItem>;
+  /** Cancels every unfinished item of these batches; answers how many. */
+  cancelByBatchIds(batchIds: readonly string[]): Promise<number>;
+  /** Cancels every pending or waiting item (the running one goes on); answers how many. */
+  cancelAllExceptCurrent(): Promise<number>;
+  /**
+   * Enqueues a copy of each failed or cancelled item (others are skipped). Answers the ids of the
+   * items retried, not of the copies: those are found by listing the queue again.
+   */
+  retryQueueItems(itemIds: readonly number[]): Promise<number[]>;
+  /** Deletes every finished item (completed, failed, cancelled); sends no event. */
+  pruneQueue(): Promise<number>;
+  /** Deletes every item, cancelling the running one. */
+  clearQueue(): Promise<number>;
+  pauseProcessor(): Promise<SessionProcessorStatus>;
+  resumeProcessor(): Promise<SessionProcessorStatus>;
+  queueStatus(options?: RequestOptions): Promise<SessionQueueAndProcessorStatus>;
+  /** Counts of one batch's items by status (zeros for a batch the server does not know). */
+  batchStatus(batchId: string, options?: RequestOptions): Promise<BatchStatus>;
   enqueueBatch(batch: BatchInput, options?: RequestOptions): Promise<EnqueueBatchResult>;
 
   /** Every model config; one the app cannot read is skipped, never fatal to the list. */

@@ -8,6 +8,7 @@ import {
   type InvocationStartedEvent,
   type QueueClearedEvent,
   type QueueItemsCanceledEvent,
+  type QueueItemsRetriedEvent,
   type QueueItemStatusChangedEvent,
   type ServerEvent,
   type ServerEventName,
@@ -37,6 +38,7 @@ export interface InvokeEventMap {
   invocation_error: InvocationErrorEvent;
   batch_enqueued: BatchEnqueuedEvent;
   queue_items_canceled: QueueItemsCanceledEvent;
+  queue_items_retried: QueueItemsRetriedEvent;
   queue_cleared: QueueClearedEvent;
   connection: ConnectionChange;
   /** A server event whose payload did not match its schema; it was dropped. For the log. */
@@ -178,6 +180,7 @@ export class InvokeEvents extends TypedEmitter<InvokeEventMap> {
     invocation_error: (event) => this.emit('invocation_error', event),
     batch_enqueued: (event) => this.emit('batch_enqueued', event),
     queue_items_canceled: (event) => this.emit('queue_items_canceled', event),
+    queue_items_retried: (event) => this.emit('queue_items_retried', event),
     queue_cleared: (event) => this.emit('queue_cleared', event),
   };
 

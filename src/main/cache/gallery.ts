@@ -2,7 +2,9 @@ import type { GalleryQuery } from '../../shared/ipc';
 import { ImageCategoryValues, type IvkImage } from '../../shared/models';
 import { placeholders, type Db, type Params } from './db';
 import { IMAGE_COLUMNS, imageFromRow, type ImageRow } from './images';
-import { searchPlan, type SearchPlan, type Shares, type StarFilter } from './search';
+import { parseQuery } from '../../shared/query';
+import { matchPlan, type Shares, type StarFilter } from './search';
+import { compileSearch, isEmptyPlan, type FieldPlan } from './search-fields';
 
 /**
  * The gallery's reads: a page of any view, and its exact size.
@@ -59,24 +61,153 @@ function direction(query: GalleryQuery): 'ASC' | 'DESC' {
   return query.order === 'newest' ? 'DESC' : 'ASC';
 }
 
+const plans = new Map<string, FieldPlan>();
+
+/** The search text as SQL, remembered per text: a page and its count come in bursts. */
+function fieldPlan(search: string): FieldPlan {
+  let plan = plans.get(search);
+  if (plan === undefined) {
+    plan = compileSearch(parseQuery(search));
+    if (plans.size >= 64) plans.clear();
+    plans.set(search, plan);
+  }
+  return plan;
+}
+
+/**
+ * A term matching fewer images than this is read from its index and the matches sorted; a
+ * broader one is checked while walking the gallery in order, which reaches a page of 200 within
+ * a few thousand rows at most (a term matching 4,000 of 1M images needs 50,000 rows walked for
+ * its first page, about what sorting 4,000 matches costs).
+ */
+export const DRIVE_BELOW = 4000;
+
+/** The rarest term's index read, when it is rare enough to start from (see DRIVE_BELOW). */
+function chooseDriver(db: Db, plan: FieldPlan, driveBelow: number): FieldPlan['drivers'][number] | null {
+  let best: FieldPlan['drivers'][number] | null = null;
+  let fewest = driveBelow;
+  for (const driver of plan.drivers) {
+    const n =
+      db.get<{ n: number }>('search term size', `SELECT count(*) AS n FROM (${driver.sql} LIMIT ?)`, [...driver.params, fewest])?.n ?? 0;
+    if (n < fewest) {
+      best = driver;
+      fewest = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * FTS5 matches joined to their rows, in match order. With field terms the metadata comes first
+ * (every indexed image has a metadata row: see the schema), so a failing field term costs one
+ * lookup in the narrow index and never reads the image row.
+ */
+function ftsSource(metadata: boolean): string {
+  return metadata
+    ? 'images_fts AS f CROSS JOIN image_metadata AS m INDEXED BY metadata_fields ON m.image_id = f.rowid CROSS JOIN images AS i ON i.id = f.rowid'
+    : 'images_fts AS f CROSS JOIN images AS i ON i.id = f.rowid';
+}
+
+/** Metadata by image, through the narrow index of the compared fields (migration 3). */
+export const METADATA_JOIN = 'LEFT JOIN image_metadata AS m INDEXED BY metadata_fields ON m.image_id = i.id';
+
+/** FROM, WHERE and parameters of a view narrowed by field terms only (no FTS5 match). */
+function fieldSource(
+  db: Db,
+  counts: GalleryCounts,
+  query: GalleryQuery,
+  stars: StarFilter,
+  fields: FieldPlan,
+  driveBelow = counts.driveBelow,
+): { from: string; where: string; params: Params } {
+  const { clauses, params } = filters(query);
+  const driver = chooseDriver(db, fields, driveBelow);
+  const from = driver
+    ? `(${driver.sql}) AS d CROSS JOIN images AS i ON i.id = d.image_id`
+    : `images AS i INDEXED BY ${indexFor(query, stars)}`;
+  return {
+    from: `${from} ${fields.metadata ? METADATA_JOIN : ''}`,
+    where: [...clauses, ...starClause(stars), ...fields.where].join(' AND '),
+    params: [...(driver?.params ?? []), ...params, ...fields.params],
+  };
+}
+
+/**
+ * Free text with a field term this rare (`fox seed:1234`) starts from the term's index and asks
+ * FTS5 about each of its images (a rowid lookup per term), instead of walking every match of the
+ * words to find the few that hold the term.
+ */
+const PROBE_BELOW = 500;
+
+function probedSource(
+  db: Db,
+  counts: GalleryCounts,
+  query: GalleryQuery,
+  stars: StarFilter,
+  fields: FieldPlan,
+  match: string,
+): { from: string; where: string; params: Params } | null {
+  const driver = chooseDriver(db, fields, Math.min(PROBE_BELOW, counts.driveBelow));
+  if (driver === null) return null;
+  const { clauses, params } = filters(query);
+  return {
+    from: `(${driver.sql}) AS d CROSS JOIN images AS i ON i.id = d.image_id ${fields.metadata ? METADATA_JOIN : ''}`,
+    where: [
+      ...clauses,
+      ...starClause(stars),
+      ...fields.where,
+      'EXISTS (SELECT 1 FROM images_fts WHERE images_fts MATCH ? AND rowid = i.id)',
+    ].join(' AND '),
+    params: [...driver.params, ...params, ...fields.params, match],
+  };
+}
+
 /** One walk: the view narrowed to `stars`, from `offset`, at most `limit` rows. */
 function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFilter, offset: number, limit: number): IvkImage[] {
   if (limit <= 0) return [];
-  const plan = searchPlan(query.search, query, stars, counts.shares(query));
-  if (plan === null) {
+  const fields = fieldPlan(query.search);
+  const order = direction(query);
+  if (isEmptyPlan(fields)) {
     const { clauses, params } = filters(query);
     const where = [...clauses, ...starClause(stars)].join(' AND ');
     return db
       .all<ImageRow>(
         'gallery page',
         `SELECT ${IMAGE_SELECT} FROM images AS i INDEXED BY ${indexFor(query, stars)}
-         WHERE ${where} ORDER BY i.id ${direction(query)} LIMIT ? OFFSET ?`,
+         WHERE ${where} ORDER BY i.id ${order} LIMIT ? OFFSET ?`,
         [...params, limit, offset],
       )
       .map(imageFromRow);
   }
-  const order = direction(query);
-  if (plan.where.length === 0) {
+  if (fields.include === null) {
+    // The page's ids first, then their rows: a term read from its index sorts its matches, and
+    // sorting ids is much cheaper than sorting whole rows.
+    const { from, where, params } = fieldSource(db, counts, query, stars, fields);
+    return db
+      .all<ImageRow>(
+        'field search page',
+        `SELECT ${IMAGE_SELECT} FROM images AS i WHERE i.id IN (
+           SELECT i.id FROM ${from} WHERE ${where} ORDER BY i.id ${order} LIMIT ? OFFSET ?
+         ) ORDER BY i.id ${order}`,
+        [...params, limit, offset],
+      )
+      .map(imageFromRow);
+  }
+  const plan = matchPlan(fields.include, fields.exclude, query, stars, counts.shares(query));
+  const probed = probedSource(db, counts, query, stars, fields, plan.match);
+  if (probed) {
+    return db
+      .all<ImageRow>(
+        'probed search page',
+        `SELECT ${IMAGE_SELECT} FROM images AS i WHERE i.id IN (
+           SELECT i.id FROM ${probed.from} WHERE ${probed.where} ORDER BY i.id ${order} LIMIT ? OFFSET ?
+         ) ORDER BY i.id ${order}`,
+        [...probed.params, limit, offset],
+      )
+      .map(imageFromRow);
+  }
+  const where = [...plan.where, ...fields.where];
+  if (where.length === 0) {
     // FTS5 alone walks the view in its rowid order and stops at LIMIT; only the page's rows are
     // then read from the table.
     return db
@@ -90,38 +221,82 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
       .map(imageFromRow);
   }
   // CROSS JOIN keeps FTS5 as the outer loop, so its rowid order is still the result order and
-  // the walk still stops at LIMIT; the broad filters are checked on each joined row.
+  // the walk still stops at LIMIT; the broad filters and field terms are checked on each joined row.
   return db
     .all<ImageRow>(
       'search page',
-      `SELECT ${IMAGE_SELECT} FROM images_fts AS f CROSS JOIN images AS i ON i.id = f.rowid
-       WHERE images_fts MATCH ? AND ${plan.where.join(' AND ')} ORDER BY f.rowid ${order} LIMIT ? OFFSET ?`,
-      [plan.match, ...plan.params, limit, offset],
+      `SELECT ${IMAGE_SELECT} FROM ${ftsSource(fields.metadata)}
+       WHERE images_fts MATCH ? AND ${where.join(' AND ')} ORDER BY f.rowid ${order} LIMIT ? OFFSET ?`,
+      [plan.match, ...plan.params, ...fields.params, limit, offset],
     )
     .map(imageFromRow);
 }
 
 /** How many images the view narrowed to `stars` holds. */
-function count(db: Db, query: GalleryQuery, stars: StarFilter, plan: SearchPlan | null): number {
-  if (plan === null) {
+function count(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFilter, shares: Shares): number {
+  const fields = fieldPlan(query.search);
+  if (isEmptyPlan(fields)) {
     const { where, params } = countsFilter(query, stars);
     return db.get<{ n: number }>('gallery count', `SELECT coalesce(sum(n), 0) AS n FROM image_counts ${where}`, params)?.n ?? 0;
   }
-  if (plan.where.length === 0) {
+  if (fields.include === null) {
+    // A count reads every match, in any order: starting from a term's index pays off until the
+    // term covers about half the gallery (a quarter of the images read for `model:x` of four).
+    const driveBelow = Math.max(counts.driveBelow, Math.floor(counts.visibleTotal() / 2));
+    const { from, where, params } = fieldSource(db, counts, query, stars, fields, driveBelow);
+    return db.get<{ n: number }>('field search count', `SELECT count(*) AS n FROM ${from} WHERE ${where}`, params)?.n ?? 0;
+  }
+  const plan = matchPlan(fields.include, fields.exclude, query, stars, shares);
+  const probed = probedSource(db, counts, query, stars, fields, plan.match);
+  if (probed) {
+    return (
+      db.get<{ n: number }>('probed search count', `SELECT count(*) AS n FROM ${probed.from} WHERE ${probed.where}`, probed.params)?.n ?? 0
+    );
+  }
+  const where = [...plan.where, ...fields.where];
+  if (where.length === 0) {
     return db.get<{ n: number }>('search count', 'SELECT count(*) AS n FROM images_fts WHERE images_fts MATCH ?', [plan.match])?.n ?? 0;
   }
   return (
     db.get<{ n: number }>(
       'search count',
-      `SELECT count(*) AS n FROM images_fts AS f CROSS JOIN images AS i ON i.id = f.rowid
-       WHERE images_fts MATCH ? AND ${plan.where.join(' AND ')}`,
-      [plan.match, ...plan.params],
+      `SELECT count(*) AS n FROM ${ftsSource(fields.metadata)}
+       WHERE images_fts MATCH ? AND ${where.join(' AND ')}`,
+      [plan.match, ...plan.params, ...fields.params],
     )?.n ?? 0
   );
 }
 
+/** A searched view as SQL parts: `i` is the image row and `m` its metadata (joined when `metadata`). */
+export interface SearchedSource {
+  from: string;
+  where: string;
+  params: Params;
+  /** The gallery's newest-first order, as this source walks it. */
+  newestFirst: string;
+  metadata: boolean;
+}
+
+/** A searched view's rows (facets count over them); null for an unsearched view. */
+export function searchedSource(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFilter): SearchedSource | null {
+  const fields = fieldPlan(query.search);
+  if (isEmptyPlan(fields)) return null;
+  if (fields.include === null) {
+    const { from, where, params } = fieldSource(db, counts, query, stars, fields);
+    return { from, where, params, newestFirst: 'i.id DESC', metadata: fields.metadata };
+  }
+  const plan = matchPlan(fields.include, fields.exclude, query, stars, counts.shares(query));
+  return {
+    from: ftsSource(fields.metadata),
+    where: ['images_fts MATCH ?', ...plan.where, ...fields.where].join(' AND '),
+    params: [plan.match, ...plan.params, ...fields.params],
+    newestFirst: 'f.rowid DESC',
+    metadata: fields.metadata,
+  };
+}
+
 /** The rows of `image_counts` a view covers. */
-function countsFilter(query: Pick<GalleryQuery, 'board' | 'categories'>, stars: StarFilter): { where: string; params: Params } {
+export function countsFilter(query: Pick<GalleryQuery, 'board' | 'categories'>, stars: StarFilter): { where: string; params: Params } {
   const clauses: string[] = [];
   const params: Params = [];
   if (query.board !== 'all') {
@@ -148,11 +323,15 @@ export class GalleryCounts {
   private generation = -1;
   private readonly memo = new Map<string, number>();
 
-  constructor(private readonly db: Db) {}
+  /** @param driveBelow see DRIVE_BELOW (tests lower it to walk every field search). */
+  constructor(
+    private readonly db: Db,
+    readonly driveBelow = DRIVE_BELOW,
+  ) {}
 
   count(query: GalleryQuery, stars: StarFilter): number {
     return this.remember(['count', query.board, [...query.categories].sort(), query.search.trim(), stars], () =>
-      count(this.db, query, stars, searchPlan(query.search, query, stars, this.shares(query))),
+      count(this.db, this, query, stars, this.shares(query)),
     );
   }
 
@@ -165,6 +344,11 @@ export class GalleryCounts {
       categories: this.visible({ board: 'all', categories: query.categories }, 'any') / total,
       starred: this.visible({ board: 'all', categories: [] }, 'starred') / total,
     };
+  }
+
+  /** Every visible image. */
+  visibleTotal(): number {
+    return this.visible({ board: 'all', categories: [] }, 'any');
   }
 
   private visible(scope: Pick<GalleryQuery, 'board' | 'categories'>, stars: StarFilter): number {

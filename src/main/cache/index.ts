@@ -2,20 +2,40 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { BoardDTO, ImageDTO, SessionQueueItem } from '../../shared/invokeai';
-import type { BoardList, BoardScope, CacheStats, GalleryQuery, ImageDetails, ImagePage, JobPage, JobQuery } from '../../shared/ipc';
+import type {
+  BoardList,
+  BoardScope,
+  CacheStats,
+  GalleryQuery,
+  ImageDetails,
+  ImagePage,
+  JobFacets,
+  JobListPage,
+  JobListQuery,
+  JobPage,
+  JobQuery,
+  QueueSummary,
+  Facets,
+  ModelUsage,
+} from '../../shared/ipc';
 import type { ImageCategory, IvkDnnModel, IvkImage, IvkJob } from '../../shared/models';
 import { imageNamesInOutput } from '../../shared/invokeai/results';
 import * as boards from './boards';
 import { Db, type DbOptions } from './db';
+import { exportEntries, type ExportEntry } from './exports';
 import { GalleryCounts, countImages, listImages } from './gallery';
 import * as images from './images';
 import * as jobs from './jobs';
+import * as jobList from './job-list';
 import { Meta } from './meta';
 import * as metadata from './metadata';
 import { migrate } from './migrations';
 import * as models from './models';
 import { Outbox } from './outbox';
+import { facetCounts } from './facets';
+import { modelUsage } from './model-usage';
 import { isValidProfileKey } from './profile';
+import { searchValues, type ValueField } from './search-values';
 import * as upkeep from './search-upkeep';
 import { FileStore } from './thumbnails';
 
@@ -24,6 +44,7 @@ export { CacheTooNewError } from './migrations';
 export { InvalidImageNameError, isValidImageName, type FileStore } from './thumbnails';
 export { extractMetadata, type MetadataEntry, type MetadataFields } from './metadata';
 export type { Outbox, OutboxEntry } from './outbox';
+export type { ExportEntry } from './exports';
 export type { Meta } from './meta';
 export type { UpsertOptions, UpsertResult, ImageState } from './images';
 export type { BoardChange, LocalBoard } from './boards';
@@ -36,6 +57,8 @@ export interface CacheOptions extends DbOptions {
   profileKey: string;
   /** Cap on cached full images (thumbnails are never evicted). Default 2 GiB. */
   imageCacheBytes?: number;
+  /** A search term matching fewer images than this starts from its index (gallery.ts DRIVE_BELOW). */
+  searchDriveBelow?: number;
 }
 
 const DEFAULT_IMAGE_CACHE_BYTES = 2 * 1024 ** 3;
@@ -80,7 +103,7 @@ export class Cache {
     }
     return {
       db,
-      counts: new GalleryCounts(db),
+      counts: new GalleryCounts(db, this.options.searchDriveBelow),
       thumbnails: new FileStore(() => this.db, join(this.dir, 'thumbnails'), 'thumbnail', { suffix: '.webp' }),
       images: new FileStore(() => this.db, join(this.dir, 'images'), 'image', {
         suffix: '',
@@ -144,6 +167,26 @@ export class Cache {
     return countImages(this.current.counts, query);
   }
 
+  /** Board, date and metadata of the named images, for an export; uncached names are left out. */
+  exportEntries(names: readonly string[]): ExportEntry[] {
+    return exportEntries(this.db, names);
+  }
+
+  /** Images per model, base, scheduler, LoRA, size and month in the view (the facet panel). */
+  facets(query: GalleryQuery): Facets {
+    return facetCounts(this.db, this.current.counts, query);
+  }
+
+  /** Images per model and per LoRA, for the Models view. */
+  modelUsage(): ModelUsage {
+    return modelUsage(this.db);
+  }
+
+  /** Cached values of a search field starting with `prefix`, for autocomplete. */
+  searchValues(field: ValueField, prefix: string, limit = 12): string[] {
+    return searchValues(this.db, field, prefix, limit);
+  }
+
   /** Everything the viewer's side panel shows; null for an image the cache does not hold. */
   imageDetails(imageName: string): ImageDetails | null {
     const row = this.db.get<images.ImageRow & { id: number; metadata_state: number }>(
@@ -182,6 +225,28 @@ export class Cache {
 
   pageJobs(query: JobQuery): JobPage {
     return jobs.pageJobs(this.db, query);
+  }
+
+  listJobs(query: JobListQuery, offset: number, limit: number): JobListPage {
+    return jobList.listJobs(this.db, query, offset, limit);
+  }
+
+  jobFacets(): JobFacets {
+    return jobList.jobFacets(this.db);
+  }
+
+  cachedQueueSummary(): QueueSummary {
+    return jobList.cachedQueueSummary(this.db);
+  }
+
+  /** Cached jobs not in `listed` are no longer on the server; those in it are. */
+  markJobsOnServer(listed: ReadonlySet<number>): number {
+    return jobList.markJobsOnServer(this.db, listed);
+  }
+
+  /** After a prune (finished statuses) or a clear (all): the app keeps them as history. */
+  markJobsGone(statuses: readonly string[]): number {
+    return jobList.markJobsGone(this.db, statuses);
   }
 
   /** The gallery images a job made (same session), oldest first. */

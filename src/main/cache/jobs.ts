@@ -138,12 +138,14 @@ export function upsertJobs(db: Db, items: readonly SessionQueueItem[]): JobWrite
           timeMs(item.completed_at),
           job.progress,
           JSON.stringify(job.outputs),
+          item.retried_from_item_id ?? null,
         ];
+        // A job the server lists is on it (gone_at is left null by the replace).
         db.run(
           'upsert job',
           `INSERT OR REPLACE INTO jobs (item_id, status, wire_status, status_sequence, queue_id, batch_id, session_id, priority,
              origin, destination, user_id, workflow_id, error_type, error_message, error_traceback, created_at, updated_at,
-             started_at, completed_at, progress, outputs) VALUES (${placeholders(values.length)})`,
+             started_at, completed_at, progress, outputs, retried_from) VALUES (${placeholders(values.length)})`,
           values,
         );
         if (!stored) result.added++;

@@ -1,4 +1,5 @@
 import { batches, placeholders, type Db } from './db';
+import { extractLoras, writeLoras } from './loras';
 import { noteIndexed } from './search-upkeep';
 
 /**
@@ -78,6 +79,7 @@ export function writeMetadata(db: Db, entries: readonly MetadataEntry[]): number
             fields.scheduler,
           ],
         );
+        writeLoras(db, image.id, extractLoras(entry.json));
         db.run('metadata done', 'UPDATE images SET metadata_state = 1 WHERE id = ?', [image.id]);
         written++;
       }

@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { extractLoras, parseStored, writeLoras } from './loras';
 
 /**
  * The cache schema as an ordered list of migrations. `PRAGMA user_version` holds how many have
@@ -256,7 +257,201 @@ const v1: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [v1];
+/**
+ * Job history as the place to run the queue: `gone_at` marks jobs the server no longer holds
+ * (pruned, cleared, or missing from its list) while the app keeps them as history; `retried_from`
+ * ties a retry to the item it retried; the indexes serve the list's filters by batch, origin and
+ * destination.
+ */
+const v2: Migration = {
+  version: 2,
+  name: 'jobs no longer on the server, job list filters',
+  up(db) {
+    db.exec(`
+      ALTER TABLE jobs ADD COLUMN gone_at INTEGER;
+      ALTER TABLE jobs ADD COLUMN retried_from INTEGER;
+      CREATE INDEX jobs_by_batch ON jobs(batch_id, created_at, item_id);
+      CREATE INDEX jobs_by_origin ON jobs(origin, created_at, item_id);
+      CREATE INDEX jobs_by_destination ON jobs(destination, created_at, item_id);
+    `);
+  },
+};
+
+/**
+ * Field search (`model:`, `steps:>=30`, `lora:`…, see src/shared/query): the LoRAs an image was
+ * made with get a table of their own, and the metadata columns the terms compare get indexes, so
+ * a rare value (one seed, a LoRA used twice) is read from its index instead of walking the
+ * gallery. Model, base, scheduler and LoRA names match by prefix in any case (`LIKE 'x%'`), which
+ * only a NOCASE index serves. LoRAs of metadata cached before this migration are read from the
+ * stored JSON (see extractLoras), never fetched again.
+ */
+const v3: Migration = {
+  version: 3,
+  name: 'search fields: LoRAs, metadata indexes',
+  up(db) {
+    db.exec(`
+      CREATE TABLE image_loras (
+        image_id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        weight REAL,
+        PRIMARY KEY (image_id, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX image_loras_by_name ON image_loras(name COLLATE NOCASE, image_id);
+      CREATE TRIGGER metadata_loras_deleted AFTER DELETE ON image_metadata BEGIN
+        DELETE FROM image_loras WHERE image_id = old.image_id;
+      END;
+      CREATE INDEX metadata_by_model ON image_metadata(model_name COLLATE NOCASE, image_id);
+      CREATE INDEX metadata_by_base ON image_metadata(model_base COLLATE NOCASE, image_id);
+      CREATE INDEX metadata_by_scheduler ON image_metadata(scheduler COLLATE NOCASE, image_id);
+      CREATE INDEX metadata_by_seed ON image_metadata(seed);
+      CREATE INDEX metadata_by_steps ON image_metadata(steps);
+      CREATE INDEX metadata_by_cfg ON image_metadata(cfg_scale);
+      -- The compared fields by image: a walk checking them on each image reads this narrow index
+      -- (see search-fields.ts) instead of the metadata row, whose JSON comes first and often
+      -- spills onto overflow pages.
+      CREATE INDEX metadata_fields ON image_metadata(image_id, model_name, model_base, scheduler, steps, cfg_scale, seed);
+    `);
+    let after = -1;
+    for (;;) {
+      const rows = db.all<{ image_id: number; json: string }>(
+        'metadata with loras',
+        `SELECT image_id, json FROM image_metadata WHERE image_id > ? AND json LIKE '%"loras"%' ORDER BY image_id LIMIT 1000`,
+        [after],
+      );
+      if (rows.length === 0) break;
+      for (const row of rows) writeLoras(db, row.image_id, extractLoras(parseStored(row.json)));
+      after = rows.at(-1)!.image_id;
+    }
+  },
+};
+
+/** Each visible image's facet values (see v4): its own size and month, and its metadata's. */
+const IMAGE_FACETS = `
+  CREATE VIEW image_facets AS
+    SELECT id AS image_id, 'size' AS facet, width || 'x' || height AS value FROM images WHERE width IS NOT NULL AND height IS NOT NULL
+    UNION ALL SELECT id, 'month', strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime') FROM images
+    UNION ALL SELECT image_id, 'model', model_name FROM image_metadata WHERE model_name IS NOT NULL
+    UNION ALL SELECT image_id, 'base', model_base FROM image_metadata WHERE model_base IS NOT NULL
+    UNION ALL SELECT image_id, 'scheduler', scheduler FROM image_metadata WHERE scheduler IS NOT NULL
+    UNION ALL SELECT image_id, 'lora', name FROM image_loras;
+`;
+
+/** Where a trigger finds an image's count key: its own row, or (for metadata and LoRAs) a lookup. */
+interface FacetKey {
+  board: string;
+  category: string;
+  starred: string;
+  from?: string;
+}
+
+const imageKey = (row: 'old' | 'new'): FacetKey => ({ board: `${row}.board_id`, category: `${row}.category`, starred: `${row}.starred` });
+const lookupKey = (id: string): FacetKey => ({
+  board: 'i.board_id',
+  category: 'i.category',
+  starred: 'i.starred',
+  from: `(SELECT board_id, category, starred FROM images WHERE id = ${id}) AS i`,
+});
+
+/** SQL counting (`+`) or uncounting (`-`) the facet values `source` selects (facet, value) under `key`. */
+function facetCount(key: FacetKey, source: string, sign: '+' | '-'): string {
+  const columns = `coalesce(${key.board}, ''), ${key.category}, ${key.starred}, f.facet, f.value`;
+  const from = `${key.from ? `${key.from}, ` : ''}(${source}) AS f`;
+  if (sign === '+') {
+    // "WHERE true" tells SQLite's parser the ON CONFLICT belongs to the INSERT, not to a join.
+    return `INSERT INTO facet_counts (board_key, category, starred, facet, value, n)
+      SELECT ${columns}, 1 FROM ${from} WHERE true ON CONFLICT DO UPDATE SET n = n + 1;`;
+  }
+  return `UPDATE facet_counts SET n = n - 1 WHERE (board_key, category, starred, facet, value) IN (SELECT ${columns} FROM ${from});`;
+}
+
+const visibleImage = (row: 'old' | 'new') => `${row}.deleted = 0 AND ${row}.is_intermediate = 0`;
+const visibleId = (id: string) => `EXISTS (SELECT 1 FROM images WHERE id = ${id} AND deleted = 0 AND is_intermediate = 0)`;
+const facetsOf = (id: string) => `SELECT facet, value FROM image_facets WHERE image_id = ${id}`;
+const ownFacets = (row: 'old' | 'new') =>
+  `SELECT 'size' AS facet, ${row}.width || 'x' || ${row}.height AS value WHERE ${row}.width IS NOT NULL AND ${row}.height IS NOT NULL
+   UNION ALL SELECT 'month', strftime('%Y-%m', ${row}.created_at / 1000, 'unixepoch', 'localtime')`;
+const metadataFacets = (row: 'old' | 'new') =>
+  `SELECT 'model' AS facet, ${row}.model_name AS value WHERE ${row}.model_name IS NOT NULL
+   UNION ALL SELECT 'base', ${row}.model_base WHERE ${row}.model_base IS NOT NULL
+   UNION ALL SELECT 'scheduler', ${row}.scheduler WHERE ${row}.scheduler IS NOT NULL`;
+const KEY_CHANGED = `old.board_id IS NOT new.board_id OR old.category IS NOT new.category OR old.starred IS NOT new.starred
+  OR old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate
+  OR old.width IS NOT new.width OR old.height IS NOT new.height OR old.created_at IS NOT new.created_at`;
+
+/**
+ * Facet counts (the panel beside the grid: images per model, base, scheduler, LoRA, size and
+ * month) per (board, category, starred), kept by triggers like image_counts: the facets of any
+ * unsearched view are a sum over a few thousand rows instead of a group-by over the gallery
+ * (hundreds of ms at 1M). Facets of a searched view are counted over its matches (facets.ts).
+ *
+ * Removals run in BEFORE triggers, while the image row and its metadata still exist (deleting an
+ * image deletes its metadata in an AFTER trigger of v1, which then finds no visible image and
+ * leaves the counts alone). Months are calendar months in the local time of the machine.
+ */
+const v4: Migration = {
+  version: 4,
+  name: 'facet counts',
+  up(db) {
+    db.exec(`
+      CREATE TABLE facet_counts (
+        board_key TEXT NOT NULL,
+        category TEXT NOT NULL,
+        starred INTEGER NOT NULL,
+        facet TEXT NOT NULL,
+        value TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (board_key, category, starred, facet, value)
+      ) WITHOUT ROWID;
+      ${IMAGE_FACETS}
+
+      CREATE TRIGGER facets_image_inserted AFTER INSERT ON images WHEN ${visibleImage('new')} BEGIN
+        ${facetCount(imageKey('new'), ownFacets('new'), '+')}
+      END;
+      CREATE TRIGGER facets_image_deleting BEFORE DELETE ON images WHEN ${visibleImage('old')} BEGIN
+        ${facetCount(imageKey('old'), facetsOf('old.id'), '-')}
+      END;
+      CREATE TRIGGER facets_image_changing
+      BEFORE UPDATE OF board_id, category, starred, deleted, is_intermediate, width, height, created_at ON images
+      WHEN (${KEY_CHANGED}) AND ${visibleImage('old')} BEGIN
+        ${facetCount(imageKey('old'), facetsOf('old.id'), '-')}
+      END;
+      CREATE TRIGGER facets_image_changed
+      AFTER UPDATE OF board_id, category, starred, deleted, is_intermediate, width, height, created_at ON images
+      WHEN (${KEY_CHANGED}) AND ${visibleImage('new')} BEGIN
+        ${facetCount(imageKey('new'), facetsOf('new.id'), '+')}
+      END;
+
+      CREATE TRIGGER facets_metadata_inserted AFTER INSERT ON image_metadata WHEN ${visibleId('new.image_id')} BEGIN
+        ${facetCount(lookupKey('new.image_id'), metadataFacets('new'), '+')}
+      END;
+      CREATE TRIGGER facets_metadata_changing BEFORE UPDATE OF model_name, model_base, scheduler ON image_metadata
+      WHEN ${visibleId('old.image_id')} BEGIN
+        ${facetCount(lookupKey('old.image_id'), metadataFacets('old'), '-')}
+      END;
+      CREATE TRIGGER facets_metadata_changed AFTER UPDATE OF model_name, model_base, scheduler ON image_metadata
+      WHEN ${visibleId('new.image_id')} BEGIN
+        ${facetCount(lookupKey('new.image_id'), metadataFacets('new'), '+')}
+      END;
+      CREATE TRIGGER facets_metadata_deleting BEFORE DELETE ON image_metadata WHEN ${visibleId('old.image_id')} BEGIN
+        ${facetCount(lookupKey('old.image_id'), metadataFacets('old'), '-')}
+      END;
+      CREATE TRIGGER facets_lora_inserted AFTER INSERT ON image_loras WHEN ${visibleId('new.image_id')} BEGIN
+        ${facetCount(lookupKey('new.image_id'), "SELECT 'lora' AS facet, new.name AS value", '+')}
+      END;
+      CREATE TRIGGER facets_lora_deleting BEFORE DELETE ON image_loras WHEN ${visibleId('old.image_id')} BEGIN
+        ${facetCount(lookupKey('old.image_id'), "SELECT 'lora' AS facet, old.name AS value", '-')}
+      END;
+
+      INSERT INTO facet_counts (board_key, category, starred, facet, value, n)
+        SELECT coalesce(i.board_id, ''), i.category, i.starred, f.facet, f.value, count(*)
+        FROM image_facets AS f JOIN images AS i ON i.id = f.image_id
+        WHERE i.deleted = 0 AND i.is_intermediate = 0
+        GROUP BY 1, 2, 3, 4, 5;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4];
 
 export const SCHEMA_VERSION = migrations.length;
 

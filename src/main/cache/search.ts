@@ -1,3 +1,5 @@
+import { WORD } from '../../shared/query/words';
+
 /**
  * Turns what a person types into an FTS5 query that can never be a syntax error: the text is cut
  * into words the way the unicode61 tokenizer cuts it (letters, digits, private-use characters and
@@ -10,7 +12,6 @@
  * "5f0c1c7e-1b7a-….png") is one term that matches either as a phrase in the prompts or as the
  * joined-up token the image name is indexed as.
  */
-const WORD = /[\p{L}\p{N}\p{Co}\p{Mn}]+/gu;
 /** Enough for any real search; a pasted essay must not become a thousand-term query. */
 const MAX_WORDS = 16;
 const MAX_WORD_LENGTH = 64;
@@ -29,6 +30,23 @@ export function searchTerms(text: string): string[][] {
 }
 
 const quoted = (text: string) => `"${text.replaceAll('"', '""')}"*`;
+
+/**
+ * One typed text term as an FTS5 expression over the user columns' words, or null when it holds
+ * no word. A quoted phrase is its words in that order (the last one a prefix, as it may still be
+ * being typed).
+ */
+export function textExpression(text: string, phrase: boolean): string | null {
+  const terms = searchTerms(text);
+  if (terms.length === 0) return null;
+  if (phrase) return quoted(terms.flat().join(' '));
+  return terms.map(termExpression).join(' AND ');
+}
+
+/** An expression confined to the columns user text may match. */
+export function inUserColumns(expression: string): string {
+  return `${USER_COLUMNS} : (${expression})`;
+}
 
 function termExpression(words: string[]): string {
   if (words.length === 1) return quoted(words[0]!);
@@ -80,8 +98,16 @@ const flagsAny = (tokens: readonly string[]) => `flags : (${tokens.map((token) =
 export function searchPlan(text: string, scope: SearchScope, stars: StarFilter, shares: Shares): SearchPlan | null {
   const terms = searchTerms(text);
   if (terms.length === 0) return null;
-  const include = [`${USER_COLUMNS} : (${terms.map(termExpression).join(' AND ')})`];
-  const exclude: string[] = [];
+  return matchPlan(terms.map(termExpression).join(' AND '), [], scope, stars, shares);
+}
+
+/**
+ * The plan for user text already written as FTS5 expressions: `user` must match, none of
+ * `userExclude` may (see search-fields.ts, which turns the search language into these).
+ */
+export function matchPlan(user: string, userExclude: readonly string[], scope: SearchScope, stars: StarFilter, shares: Shares): SearchPlan {
+  const include = [inUserColumns(user)];
+  const exclude = userExclude.map(inUserColumns);
   const plan: SearchPlan = { match: '', where: [], params: [] };
 
   if (scope.board !== 'all') {

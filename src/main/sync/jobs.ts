@@ -16,8 +16,8 @@ export interface JobChanges {
 /**
  * Job history: items the cache has never seen, and the unfinished ones it has (their status may
  * have moved while no socket was listening). Finished items never change on the server, so they
- * are never fetched twice; items the server pruned stay as history, and unfinished ones it no
- * longer lists are marked cancelled.
+ * are never fetched twice; items the server pruned stay as history (marked no longer on the
+ * server), and unfinished ones it no longer lists are marked cancelled.
  */
 export async function syncJobs(ctx: RunContext): Promise<JobChanges> {
   ctx.report('jobs', 0, 1);
@@ -41,5 +41,7 @@ export async function syncJobs(ctx: RunContext): Promise<JobChanges> {
     ctx.report('jobs', (done += batch.length), wanted.length);
   }
   changes.changed += ctx.cache.cancelVanishedJobs(unfinished.filter((id) => !listed.has(id)));
+  // Pruned or cleared there (by this app or another client): kept here, marked as such.
+  ctx.cache.markJobsOnServer(listed);
   return changes;
 }

@@ -1,9 +1,16 @@
-import { isNavigationAllowed, isPermissionAllowed, windowOpenDecision, withContentSecurityPolicy } from './security';
+import {
+  contentSecurityPolicyFor,
+  isNavigationAllowed,
+  isPermissionAllowed,
+  windowOpenDecision,
+  withContentSecurityPolicy,
+} from './security';
 
 /**
  * The handlers main-window.ts installs on the window and its session, built from the pure rules
  * in security.ts. They take the few fields they read, so tests call them with plain objects, and
- * main-window.ts stays the glue that hands them to Electron.
+ * main-window.ts stays the glue that hands them to Electron. They use no `this`: typed as function
+ * properties, they are handed over unbound.
  */
 export interface PreventableEvent {
   preventDefault(): void;
@@ -11,39 +18,40 @@ export interface PreventableEvent {
 
 export interface WindowGuards {
   /** `webContents.setWindowOpenHandler`. */
-  windowOpen(details: { url: string }): { action: 'deny' };
+  windowOpen: (details: { url: string }) => { action: 'deny' };
   /** `will-navigate` and `will-redirect`. */
-  navigation(event: PreventableEvent, url: string): void;
+  navigation: (event: PreventableEvent, url: string) => void;
   /** `will-attach-webview`: no webview, whatever the page asks. */
-  attachWebview(event: PreventableEvent): void;
+  attachWebview: (event: PreventableEvent) => void;
   /** `session.setPermissionRequestHandler`. */
-  permissionRequest(
+  permissionRequest: (
     webContents: { getURL(): string } | null,
     permission: string,
     callback: (granted: boolean) => void,
     details?: { requestingUrl?: string },
-  ): void;
+  ) => void;
   /** `session.setPermissionCheckHandler`. */
-  permissionCheck(
+  permissionCheck: (
     webContents: { getURL(): string } | null,
     permission: string,
     requestingOrigin: string,
     details?: { requestingUrl?: string },
-  ): boolean;
-  /** `session.webRequest.onHeadersReceived`. */
-  headersReceived(
+  ) => boolean;
+  /** `session.webRequest.onHeadersReceived`: the CSP for `appUrl` (security.ts, contentSecurityPolicyFor). */
+  headersReceived: (
     details: { responseHeaders?: Record<string, string | string[]> },
     callback: (response: { responseHeaders: Record<string, string[]> }) => void,
-  ): void;
+  ) => void;
 }
 
-export function windowGuards(appUrl: string, openExternal: (url: string) => unknown): WindowGuards {
+export function windowGuards(appUrl: string, openExternal: (url: string) => void): WindowGuards {
+  const policy = contentSecurityPolicyFor(appUrl);
   const requester = (webContents: { getURL(): string } | null, details?: { requestingUrl?: string }) =>
     details?.requestingUrl ?? webContents?.getURL();
   return {
     windowOpen({ url }) {
       const decision = windowOpenDecision(url);
-      if (decision.openExternally !== null) void openExternal(decision.openExternally);
+      if (decision.openExternally !== null) openExternal(decision.openExternally);
       return { action: decision.action };
     },
     navigation(event, url) {
@@ -59,7 +67,7 @@ export function windowGuards(appUrl: string, openExternal: (url: string) => unkn
       return isPermissionAllowed(permission, requester(webContents, details), appUrl);
     },
     headersReceived(details, callback) {
-      callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
+      callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, policy) });
     },
   };
 }

@@ -5,42 +5,82 @@ import type { WebPreferences } from 'electron';
  * tested in Node without the Electron binary (test/unit/window-security.test.ts).
  */
 
-/** The gallery shows only our own UI: isolation, sandbox and no Node in the renderer. */
-export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    experimentalFeatures: false,
-    spellcheck: false,
-  };
-}
+/**
+ * The gallery shows only our own UI: isolation, the sandbox and no Node in the renderer, and no
+ * middle-click (`auxclick`) events, which the app has no use for. main-window.ts writes these keys
+ * as a literal at `new BrowserWindow(...)`, where a reader and electronegativity's static checks see
+ * them, and `satisfies MainWindowWebPreferences` there makes the compiler hold it to these values.
+ */
+export const MAIN_WINDOW_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+  spellcheck: false,
+  disableBlinkFeatures: 'Auxclick',
+} as const satisfies WebPreferences;
+
+/** Exactly the pinned preferences, plus the preload script's path. */
+export type MainWindowWebPreferences = typeof MAIN_WINDOW_WEB_PREFERENCES & { preload: string };
 
 /** The custom scheme that serves cached thumbnails and images to the renderer. */
 export const MEDIA_SCHEME = 'ivk-media';
 
+function contentSecurityPolicy({ scripts, styles }: { scripts: string; styles: string }): string {
+  return [
+    "default-src 'none'",
+    `script-src ${scripts}`,
+    `style-src ${styles}`,
+    `img-src 'self' data: ${MEDIA_SCHEME}:`,
+    "connect-src 'self'",
+    "font-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
 /**
  * No remote content at all: main does every HTTP and Socket.IO call, so the renderer needs only
- * its own scripts and styles and images from the media scheme.
+ * its own scripts and styles and images from the media scheme. No inline styles either: React's
+ * `style` props are set through the CSSOM (`element.style`), which style-src does not govern.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  `img-src 'self' data: ${MEDIA_SCHEME}:`,
-  "connect-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ scripts: "'self'", styles: "'self'" });
+
+/**
+ * The one inline script Vite's dev server adds to the page: @vitejs/plugin-react's React Refresh
+ * preamble, allowed by its hash rather than by 'unsafe-inline'. test/unit/window-security.test.ts
+ * recomputes it from the installed plugin, so an upgrade that changes the preamble fails there.
+ */
+export const REACT_REFRESH_PREAMBLE_HASH = "'sha256-Z2/iFzh9VMlVkEOar1f/oSHWwQk3ve1qk/C2WdsC4Xk='";
+
+/**
+ * Only for Vite's dev server (`npm start`): hot reload injects CSS as `<style>` elements and runs
+ * the React Refresh preamble inline. The built app's policy plus exactly those two, nothing else.
+ */
+export const DEV_SERVER_CONTENT_SECURITY_POLICY = contentSecurityPolicy({
+  scripts: `'self' ${REACT_REFRESH_PREAMBLE_HASH}`,
+  styles: "'self' 'unsafe-inline'",
+});
+
+/** The policy for pages of `appUrl`: the dev server's when the app is served over http(s), else the strict one. */
+export function contentSecurityPolicyFor(appUrl: string): string {
+  return /^https?:$/.test(new URL(appUrl).protocol) ? DEV_SERVER_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+}
+
+/** The policy as a meta tag carries it: without frame-ancestors, which works only as a header. */
+export function metaContentSecurityPolicy(policy: string): string {
+  return policy
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors '))
+    .join('; ');
+}
 
 /** The origin the window's own pages load from (file:// in production, the dev server in dev). */
 export function appOrigin(appUrl: string): string {
@@ -97,13 +137,16 @@ export function isPermissionAllowed(permission: string, requestingUrl: string | 
   return permission === 'clipboard-sanitized-write' && isTrustedSenderUrl(requestingUrl, appUrl);
 }
 
-/** Response headers with the app's CSP in place of any other (whatever case the name had). */
-export function withContentSecurityPolicy(headers: Record<string, string | string[]> | undefined): Record<string, string[]> {
+/** Response headers with `policy` in place of any other CSP (whatever case the name had). */
+export function withContentSecurityPolicy(
+  headers: Record<string, string | string[]> | undefined,
+  policy: string,
+): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (name.toLowerCase() === 'content-security-policy') continue;
     result[name] = Array.isArray(value) ? value : [value];
   }
-  result['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  result['Content-Security-Policy'] = [policy];
   return result;
 }

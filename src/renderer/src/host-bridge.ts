@@ -44,7 +44,7 @@ const bridge: IvkBridge = {
       return Promise.reject(new IvkError('unknown_channel', `Unknown channel "${String(channel)}"`));
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      pending.set(id, { resolve, reject });
       socket.send(encodeWire({ type: 'invoke', id, channel, input }));
     });
   },
@@ -52,8 +52,8 @@ const bridge: IvkBridge = {
     if (!Object.hasOwn(eventContract, event)) throw new IvkError('unknown_channel', `Unknown event "${String(event)}"`);
     const set = listeners.get(event) ?? new Set();
     listeners.set(event, set);
-    set.add(listener as (payload: never) => void);
-    return () => set.delete(listener as (payload: never) => void);
+    set.add(listener);
+    return () => set.delete(listener);
   },
   async pathsForFiles(files) {
     // A browser hides real paths, so the host stages each file's bytes and answers with a path.

@@ -3,11 +3,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app/theme.css';
 import { App } from './app/App';
+import { bridgeInstalled } from './app/bridge';
 
 // The theme is imported first so that feature stylesheets, bundled after it, win ties.
 // Outside Electron (the test host, a plain browser) no preload defines the bridge. Nothing
 // touches window.ivk while modules load, so the static imports above are safe.
-if (!('ivk' in window)) await import('./host-bridge');
+if (!bridgeInstalled()) await import('./host-bridge');
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -96,6 +96,15 @@ export const QueueItemsCanceledEvent = Event.extend({
 });
 export type QueueItemsCanceledEvent = z.infer<typeof QueueItemsCanceledEvent>;
 
+export const QueueItemsRetriedEvent = Event.extend({
+  queue_id: z.string(),
+  /** The items retried (not their new copies); empty in the copy the queue room gets. */
+  retried_item_ids: z.array(z.number().int()),
+  user_ids: z.array(z.string()).optional(),
+  retried_item_ids_by_user: z.record(z.string(), z.array(z.number().int())).optional(),
+});
+export type QueueItemsRetriedEvent = z.infer<typeof QueueItemsRetriedEvent>;
+
 export const QueueClearedEvent = Event.extend({
   queue_id: z.string(),
   /** null when every user's items were cleared. */
@@ -112,6 +121,7 @@ export const serverEvents = {
   invocation_error: InvocationErrorEvent,
   batch_enqueued: BatchEnqueuedEvent,
   queue_items_canceled: QueueItemsCanceledEvent,
+  queue_items_retried: QueueItemsRetriedEvent,
   queue_cleared: QueueClearedEvent,
 } as const;
 export type ServerEventName = keyof typeof serverEvents;

@@ -5,3 +5,4 @@ export * from './queue';
 export * from './models';
 export * from './events';
 export * from './errors';
+export * from './auth';

@@ -34,6 +34,8 @@ export const SessionQueueItem = z.object({
     results: z.record(z.string(), z.unknown()).nullish(),
   }),
   workflow: z.looseObject({ id: z.string().nullish() }).nullish(),
+  /** Set on the copy `retry_items_by_id` makes: the item it retries. */
+  retried_from_item_id: z.number().int().nullish(),
 });
 export type SessionQueueItem = z.infer<typeof SessionQueueItem>;
 
@@ -106,3 +108,22 @@ export const EnqueueBatchResult = z.object({
   batch: z.looseObject({ batch_id: z.string() }),
 });
 export type EnqueueBatchResult = z.infer<typeof EnqueueBatchResult>;
+
+/** `PUT .../cancel_by_batch_ids` and `.../cancel_all_except_current`. */
+export const CanceledResult = z.object({ canceled: z.number().int() });
+export type CanceledResult = z.infer<typeof CanceledResult>;
+
+/** `PUT .../prune` and `.../clear`. */
+export const DeletedResult = z.object({ deleted: z.number().int() });
+export type DeletedResult = z.infer<typeof DeletedResult>;
+
+/** `PUT .../retry_items_by_id`: the ids retried (the originals, not the new items' ids). */
+export const RetryItemsResult = z.object({ queue_id: z.string(), retried_item_ids: z.array(z.number().int()) });
+export type RetryItemsResult = z.infer<typeof RetryItemsResult>;
+
+/** `is_started` is false while paused; `is_processing` while an item runs. */
+export const SessionProcessorStatus = z.object({ is_started: z.boolean(), is_processing: z.boolean() });
+export type SessionProcessorStatus = z.infer<typeof SessionProcessorStatus>;
+
+export const SessionQueueAndProcessorStatus = z.object({ queue: SessionQueueStatus, processor: SessionProcessorStatus });
+export type SessionQueueAndProcessorStatus = z.infer<typeof SessionQueueAndProcessorStatus>;

@@ -63,6 +63,7 @@ describe('event schemas', () => {
       'queue_cleared',
       'queue_item_status_changed',
       'queue_items_canceled',
+      'queue_items_retried',
     ]);
   });
 });

@@ -83,6 +83,41 @@ describe('migrations', () => {
     expect(() => openCache({ dataDir: dir, profileKey: 'p' })).toThrow(CacheTooNewError);
   });
 
+  it('migration 2 keeps the jobs of an older cache, every one of them on the server until a sync says otherwise', () => {
+    const { db, dir } = freshDb();
+    migrate(db, 1);
+    db.run('job', "INSERT INTO jobs (item_id, status, wire_status, batch_id, created_at) VALUES (7, 'failed', 'failed', 'b1', 1)");
+    db.close();
+    const cache = openCache({ dataDir: dir, profileKey: 'p' });
+    const none = { statuses: [], origin: null, destination: null, batch_id: null, from: null, to: null, search: '' };
+    const page = cache.listJobs({ ...none, batch_id: 'b1' }, 0, 10);
+    expect(page.items.map((row) => [row.job.id, row.on_server, row.retried_from])).toEqual([['7', true, null]]);
+    expect(cache.markJobsOnServer(new Set())).toBe(1);
+    expect(cache.listJobs(none, 0, 10).items[0]!.on_server).toBe(false);
+    cache.close();
+  });
+
+  it('migration 3 reads the LoRAs of metadata cached before it from the stored JSON, fetching nothing', () => {
+    const { db, dir } = freshDb();
+    migrate(db, 2);
+    const json = JSON.stringify({ positive_prompt: 'fox', loras: [{ model: { name: 'Add Detail' }, weight: 0.6 }, { weight: 1 }] });
+    db.run(
+      'image',
+      "INSERT INTO images (id, image_name, category, created_at, touched_at, metadata_state) VALUES (1024, 'a.png', 'general', 1, 1, 1)",
+    );
+    db.run(
+      'image',
+      "INSERT INTO images (id, image_name, category, created_at, touched_at, metadata_state) VALUES (2048, 'b.png', 'general', 2, 2, 1)",
+    );
+    db.run('metadata', 'INSERT INTO image_metadata (image_id, json, positive_prompt) VALUES (1024, ?, ?)', [json, 'fox']);
+    db.run('metadata', "INSERT INTO image_metadata (image_id, json, positive_prompt) VALUES (2048, '{\"loras\": \"broken', 'owl')");
+    db.close();
+    const cache = openCache({ dataDir: dir, profileKey: 'p' });
+    expect(cache.listImages(query({ search: 'lora:add' }), 0, 10).map((image) => image.image_name)).toEqual(['a.png']);
+    expect(cache.countImages(query({ search: '-lora:add' }))).toBe(1);
+    cache.close();
+  });
+
   it('leaves the file at the last complete version when a migration fails', () => {
     const { db } = freshDb();
     db.exec('CREATE TABLE images (x INTEGER)');

@@ -180,7 +180,7 @@ describe('incremental sync', () => {
     await engine.sync();
     const unfinished = cache.unfinishedJobIds();
     expect(unfinished.length).toBeGreaterThan(0);
-    await server.state.queue.resume();
+    server.state.queue.resume();
     await waitFor(() =>
       [...server.state.queue.store.items.values()].every((item) => ['completed', 'failed', 'canceled'].includes(item.status)),
     );

@@ -38,7 +38,7 @@ export interface AppOptions {
 }
 
 export async function openApp(options: AppOptions): Promise<App> {
-  const services = await createAppServices({
+  const services = createAppServices({
     rootDir: options.dataDir,
     serverUrl: options.serverUrl,
     tokens: memoryTokens(options.token ?? null),
@@ -81,7 +81,7 @@ export async function until<T>(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() > deadline) {
       const state = describe ? `\nlast state: ${JSON.stringify(await describe(), null, 1)}` : '';
       throw new Error(`timed out waiting for ${what}${state}`);

@@ -19,7 +19,7 @@ if (!dataDir || !serverUrl) throw new Error('usage: child-app.ts <dataDir> <serv
 
 const send = (message: unknown) => process.stdout.write(`${encodeWire(message)}\n`);
 
-const services = await createAppServices({ rootDir: dataDir, serverUrl, tokens: memoryTokens(null), probeIntervalMs: 100 });
+const services = createAppServices({ rootDir: dataDir, serverUrl, tokens: memoryTokens(null), probeIntervalMs: 100 });
 services.onEvent((name, payload) => send({ type: 'event', name, payload }));
 await services.start();
 send({ type: 'ready', pid: process.pid });

@@ -38,14 +38,14 @@ export function spawnApp(dataDir: string, serverUrl: string): ChildApp {
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  exited.then(() => {
+  void exited.then(() => {
     for (const call of pending.values()) call.reject(new Error(`the app exited:\n${output.slice(-2000)}`));
     pending.clear();
   });
 
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 30_000);
-    exited.then(() => reject(new Error(`the app exited before it was ready:\n${output}`)));
+    void exited.then(() => reject(new Error(`the app exited before it was ready:\n${output}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output += `${line.slice(0, 300)}\n`;
       const message = decodeWire(line) as

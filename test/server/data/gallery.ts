@@ -38,6 +38,8 @@ export interface GenerationMetadata {
   steps: number;
   cfg_scale: number;
   scheduler: string;
+  /** On about a fifth of the images whose model's base has a LoRA installed. */
+  loras?: { model: ModelRef; weight: number }[];
 }
 
 export interface BoardSeed {
@@ -278,6 +280,15 @@ export function generateGallery(options: GalleryOptions = {}): Gallery {
     };
   });
 
+  // LoRAs come from a stream of their own, so every other seeded value stays as it was.
+  const loraRng = Rng.stream(seed, 'loras');
+  const loras = models.filter((m) => m.type === 'lora');
+  for (const image of images) {
+    const fitting = loras.filter((lora) => lora.base === image.metadata?.model.base);
+    if (!image.metadata || fitting.length === 0 || !loraRng.chance(0.2)) continue;
+    image.metadata.loras = [{ model: modelRef(loraRng.pick(fitting)), weight: loraRng.pick([0.5, 0.75, 1]) }];
+  }
+
   return { seed, boards, images, queueItems: generateQueue(seed, queueCount, images, mainModels, anchor), models };
 }
 
@@ -336,8 +347,9 @@ function generateQueue(seed: number, count: number, images: ImageSeed[], mainMod
   const inputImage = generated[generated.length - 1]?.image_name ?? images[images.length - 1]?.image_name ?? null;
   const activeItems = Array.from({ length: active }, (_, i) => {
     const createdMs = anchor - (active - i) * 1_000;
+    const status: QueueStatus = i === 0 ? 'in_progress' : 'pending';
     return {
-      status: (i === 0 ? 'in_progress' : 'pending') as QueueStatus,
+      status,
       priority: 0,
       session_id: rng.uuid(),
       error_type: null,

@@ -1,13 +1,14 @@
-/** App info and auth status: the probes a client sends first. */
+/** App info: the probes a client sends first (the auth status is in auth.ts). */
 import { json, type Router } from '../http';
 import { VERSION, type StandInState } from '../state';
 
-export function registerAppRoutes(router: Router, _state: StandInState, address: () => { host: string; port: number }): void {
+export function registerAppRoutes(
+  router: Router,
+  _state: StandInState,
+  address: () => { host: string; port: number },
+  multiuser = false,
+): void {
   router.get('/api/v1/app/version', () => json({ version: VERSION }));
-
-  router.get('/api/v1/auth/status', () =>
-    json({ setup_required: false, multiuser_enabled: false, strict_password_checking: false, admin_email: null }),
-  );
 
   router.get('/api/v1/app/patchmatch_status', () => json(true));
 
@@ -42,7 +43,7 @@ export function registerAppRoutes(router: Router, _state: StandInState, address:
         node_cache_size: 512,
         hashing_algorithm: 'blake3_single',
         allow_unknown_models: true,
-        multiuser: false,
+        multiuser,
         strict_password_checking: false,
       },
     });

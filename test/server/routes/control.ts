@@ -19,7 +19,7 @@ import type { StandInState } from '../state';
 
 async function readRules(ctx: RequestContext): Promise<FaultRule[]> {
   const body = await ctx.jsonBody();
-  const list = typeof body === 'object' && body !== null && 'rules' in body ? (body as { rules: unknown }).rules : [body];
+  const list = typeof body === 'object' && body !== null && 'rules' in body ? body.rules : [body];
   if (!Array.isArray(list)) throw new HttpError(400, 'rules must be a list');
   return list.map((input) => {
     const rule = parseFaultRule(input);
@@ -55,7 +55,7 @@ export function registerControlRoutes(router: Router, state: StandInState, fault
 
   router.post('/__stand_in__/down', async (ctx) => {
     const body = await ctx.jsonBody();
-    const forMs = typeof body === 'object' && body !== null && 'for_ms' in body ? (body as { for_ms: unknown }).for_ms : 2000;
+    const forMs = typeof body === 'object' && body !== null && 'for_ms' in body ? body.for_ms : 2000;
     if (forMs !== null && (typeof forMs !== 'number' || forMs < 0)) throw new HttpError(400, 'for_ms must be a number or null');
     // Answer first, then go down once the answer has left.
     setTimeout(() => {

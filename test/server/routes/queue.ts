@@ -235,6 +235,29 @@ export function registerQueueRoutes(router: Router, state: StandInState): void {
     return json({ canceled: queue.cancelByBatchIds(ctx.param('queue_id'), batchIds) });
   });
 
+  router.put(`${base}/cancel_all_except_current`, (ctx) => json({ canceled: queue.cancelAllExceptCurrent(ctx.param('queue_id')) }));
+
+  // The body is the bare list (one non-embedded `Body` parameter in FastAPI).
+  router.put(`${base}/retry_items_by_id`, async (ctx) => {
+    const body = await ctx.jsonBody();
+    if (body === undefined) throw new ValidationFailure([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
+    if (!Array.isArray(body))
+      throw new ValidationFailure([{ type: 'list_type', loc: ['body'], msg: 'Input should be a valid list', input: body }]);
+    const errors: ValidationErrorItem[] = [];
+    body.forEach((value, i) => {
+      const problem = intProblem(value);
+      if (problem) errors.push({ type: problem.type, loc: ['body', i], msg: problem.msg, input: value });
+    });
+    if (errors.length > 0) throw new ValidationFailure(errors);
+    const queueId = ctx.param('queue_id');
+    const ids = body.map(Number);
+    for (const id of ids) {
+      const found = store.get(id);
+      if (found && found.queue_id !== queueId) throw new HttpError(404, `Queue item with id ${id} not found in queue ${queueId}`);
+    }
+    return json({ queue_id: queueId, retried_item_ids: queue.retry(queueId, ids) });
+  });
+
   router.put(`${base}/clear`, (ctx) => json({ deleted: queue.clear(ctx.param('queue_id')) }));
   router.put(`${base}/prune`, (ctx) => json({ deleted: queue.prune(ctx.param('queue_id')) }));
   router.put(`${base}/processor/pause`, () => json(queue.pause()));

@@ -1,10 +1,14 @@
 import { useEffect } from 'react';
 import { BoardsSidebar } from '../features/boards/BoardsSidebar';
+import { CompareHost } from '../features/compare/CompareView';
 import { GalleryView } from '../features/gallery/GalleryView';
+import { ImageMenuHost } from '../features/imageMenu/ImageMenu';
 import { JobHistory } from '../features/jobs/JobHistory';
 import { Notices } from '../features/notices/Notices';
+import { useShortcutSheetKey } from '../features/shortcuts/ShortcutSheet';
 import { OfflineBanner } from '../features/status/OfflineBanner';
 import { StatusBar } from '../features/status/StatusBar';
+import { ExportPanel } from '../features/export/ExportPanel';
 import { DropZone } from '../features/uploads/DropZone';
 import { UploadsPanel } from '../features/uploads/UploadsPanel';
 import { ViewerHost } from '../features/viewer/Viewer';
@@ -17,6 +21,7 @@ export function App() {
   const view = useStore((s) => s.view);
 
   useEffect(() => appStarted(), [appStarted]);
+  useShortcutSheetKey();
 
   return (
     <div className="app">
@@ -30,8 +35,11 @@ export function App() {
       <div className="corner">
         <Notices />
         <UploadsPanel />
+        <ExportPanel />
       </div>
       <ViewerHost />
+      <CompareHost />
+      <ImageMenuHost />
       <DialogHost />
     </div>
   );

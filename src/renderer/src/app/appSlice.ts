@@ -11,9 +11,15 @@ type DialogRequest =
   | { kind: 'createBoard' }
   | { kind: 'renameBoard'; boardId: string }
   | { kind: 'deleteBoard'; boardId: string }
-  | { kind: 'deleteImages' }
+  | { kind: 'deleteImages'; /** Named images (a context menu's); the selection when absent. */ names?: readonly string[] }
   | { kind: 'settings' }
-  | { kind: 'clearCache' };
+  | {
+      kind: 'export';
+      /** Named images (a context menu's), or a whole board; the selection when both are absent. */ names?: readonly string[];
+      board?: string;
+    }
+  | { kind: 'clearCache' }
+  | { kind: 'shortcuts' };
 
 export interface AppSlice {
   view: View;
@@ -54,7 +60,9 @@ export const createAppSlice: SliceCreator<AppSlice> = (set, get) => {
         subscribe('status.changed', (status) => get().statusChanged(status)),
         subscribe('gallery.changed', (change) => get().mainReportedChange(change)),
         subscribe('uploads.changed', (uploads) => get().uploadsChanged(uploads)),
+        subscribe('export.progress', (job) => get().exportChanged(job)),
         subscribe('notice', (notice) => get().noticeShown(notice)),
+        subscribe('queue.changed', (summary) => get().queueSummaryChanged(summary)),
         subscribe('job.progress', (progress) => {
           const previous = useJobProgress.getState().byJob[progress.job_id];
           useJobProgress.getState().progressReceived(progress);
@@ -68,6 +76,8 @@ export const createAppSlice: SliceCreator<AppSlice> = (set, get) => {
       void get().refreshBoards();
       void get().refreshStatus();
       void get().loadUploads();
+      void get().loadExports();
+      void get().refreshQueueSummary();
       if (get().view === 'jobs') void get().refreshJobs();
       return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
     },

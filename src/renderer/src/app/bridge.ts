@@ -2,7 +2,8 @@ import type { EventName, EventPayload, InvokeChannel, InvokeInput, InvokeOutput 
 
 /**
  * The renderer's only door to the main process. Store actions import it; components never do,
- * so every call to main is visible in the slices and nowhere else.
+ * so every call to main is visible in the slices and nowhere else. Lint keeps `window.ivk` out of
+ * every other renderer file (eslint.config.js).
  */
 export function invoke<C extends InvokeChannel>(channel: C, input: InvokeInput<C>): Promise<InvokeOutput<C>> {
   return window.ivk.invoke(channel, input);
@@ -14,4 +15,9 @@ export function subscribe<E extends EventName>(event: E, listener: (payload: Eve
 
 export function pathsForFiles(files: readonly File[]): Promise<string[]> {
   return window.ivk.pathsForFiles(files);
+}
+
+/** Whether a preload defined the bridge; main.tsx loads the test host's otherwise. */
+export function bridgeInstalled(): boolean {
+  return 'ivk' in window;
 }

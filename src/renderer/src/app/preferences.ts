@@ -37,7 +37,7 @@ export function readPreferences(stored: unknown): Partial<Preferences> {
     const parsed = (schema as z.ZodType).safeParse((stored as Record<string, unknown>)[key]);
     if (parsed.success) result[key] = parsed.data;
   }
-  return result as Partial<Preferences>;
+  return result;
 }
 
 /** Version 1 is the first stored shape; later versions add their steps here. */

@@ -1,8 +1,11 @@
 import { create, type StateCreator } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { createBoardsSlice, type BoardsSlice } from '../features/boards/boardsSlice';
+import { createCompareSlice, type CompareSlice } from '../features/compare/compareSlice';
+import { createExportSlice, type ExportSlice } from '../features/export/exportSlice';
 import { createGallerySlice, type GallerySlice } from '../features/gallery/gallerySlice';
 import { createSelectionSlice, type SelectionSlice } from '../features/gallery/selectionSlice';
+import { createImageMenuSlice, type ImageMenuSlice } from '../features/imageMenu/imageMenuSlice';
 import { createJobsSlice, type JobsSlice } from '../features/jobs/jobsSlice';
 import { createNoticesSlice, type NoticesSlice } from '../features/notices/noticesSlice';
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settingsSlice';
@@ -26,9 +29,12 @@ export type AppState = AppSlice &
   ViewerSlice &
   JobsSlice &
   UploadsSlice &
+  ExportSlice &
   StatusSlice &
   SettingsSlice &
-  NoticesSlice;
+  NoticesSlice &
+  ImageMenuSlice &
+  CompareSlice;
 
 /** A slice sees the whole store (zustand's slices pattern) under the root persist middleware. */
 export type SliceCreator<Slice> = StateCreator<AppState, [['zustand/persist', unknown]], [], Slice>;
@@ -58,19 +64,34 @@ const TRANSIENT_KEYS = {
   anchorIndex: true,
   viewer: true,
   viewerDetails: true,
-  jobs: true,
   jobsTotal: true,
-  jobsOffset: true,
+  jobFilters: true,
+  jobSearchText: true,
+  jobPages: true,
+  jobsEpoch: true,
+  jobSelection: true,
+  jobAnchor: true,
   focusedJob: true,
   jobOutputs: true,
+  queueSummary: true,
+  jobFacets: true,
+  jobConfirm: true,
+  jobScrollTarget: true,
   uploads: true,
   uploadsCleared: true,
   uploadsPanelOpen: true,
+  exports: true,
+  exportChoices: true,
+  desktop: true,
   status: true,
   settings: true,
   cacheStats: true,
   connectionTest: true,
   notices: true,
+  imageMenu: true,
+  compare: true,
+  compareTray: true,
+  compareDetails: true,
 } as const satisfies Record<Exclude<DataKey, keyof Preferences>, true>;
 
 /** Every preference must be a key of the store with the same type. */
@@ -93,9 +114,12 @@ export const useStore = create<AppState>()(
       ...createViewerSlice(...args),
       ...createJobsSlice(...args),
       ...createUploadsSlice(...args),
+      ...createExportSlice(...args),
       ...createStatusSlice(...args),
       ...createSettingsSlice(...args),
       ...createNoticesSlice(...args),
+      ...createImageMenuSlice(...args),
+      ...createCompareSlice(...args),
     }),
     {
       name: PREFERENCES_KEY,

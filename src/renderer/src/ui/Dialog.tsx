@@ -28,6 +28,7 @@ export function Dialog({ label, onClose, children, footer, className }: DialogPr
   }, []);
 
   return (
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- a press on the backdrop closes, as Escape (onCancel) does from the keyboard
     <dialog
       ref={ref}
       aria-label={label}

@@ -37,7 +37,10 @@ const PATHS = {
   sort: 'M7 4v16M4 17l3 3 3-3M14 6h7M14 12h5M14 18h3',
   filter: 'M4 5h16l-6 8v6l-4-2v-4z',
   external: 'M14 4h6v6M20 4l-9 9M18 14v6H4V6h6',
+  download: 'M12 4v12M7 11l5 5 5-5M4 16v4h16v-4',
   stop: 'M6 6h12v12H6z',
+  pause: 'M8 5v14M16 5v14',
+  play: 'M7 4.5l12 7.5-12 7.5z',
   alert: 'M12 4l9 16H3zM12 10v4M12 17h.01',
   info: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v6M12 7.5h.01',
 } as const;

@@ -101,6 +101,8 @@ export function MenuButton({ label, items, children, className, disabled }: Menu
             aria-label={label}
             className="menu"
             style={{ top: position.top, left: position.left }}
+            // Focusable but never a tab stop, as in WAI-ARIA's menu button: the items hold the focus.
+            tabIndex={-1}
             onKeyDown={onMenuKey}
           >
             {items.map((item) => (

@@ -32,7 +32,7 @@ export function RadioGroup<T extends string>({ label, options, value, onChange }
   };
 
   return (
-    <div ref={ref} className="segmented" role="radiogroup" aria-label={label} onKeyDown={onKeyDown}>
+    <div ref={ref} className="segmented" role="radiogroup" aria-label={label}>
       {options.map((option, index) => (
         <button
           key={option.value}
@@ -40,6 +40,7 @@ export function RadioGroup<T extends string>({ label, options, value, onChange }
           role="radio"
           aria-checked={option.value === value}
           tabIndex={index === tabStop ? 0 : -1}
+          onKeyDown={onKeyDown}
           onClick={() => onChange(option.value)}
         >
           {option.label}

@@ -42,7 +42,7 @@ function BoardNameDialog({ label, initialName, submitLabel, onSubmit }: NameDial
         </>
       }
     >
-      <form id="board-name-form" className="form-row" onSubmit={submit}>
+      <form id="board-name-form" className="form-row" onSubmit={(event) => void submit(event)}>
         <label htmlFor="board-name">Board name</label>
         <input
           id="board-name"

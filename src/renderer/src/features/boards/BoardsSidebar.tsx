@@ -10,6 +10,7 @@ import './boards.css';
 function BoardMenu({ board }: { board: Board }) {
   const dialogOpened = useStore((s) => s.dialogOpened);
   const archiveBoard = useStore((s) => s.archiveBoard);
+  const boardExportRequested = useStore((s) => s.boardExportRequested);
   return (
     <MenuButton
       label={`Actions for board ${board.board_name}`}
@@ -20,6 +21,7 @@ function BoardMenu({ board }: { board: Board }) {
           icon: <Icon name="pencil" size={16} />,
           onSelect: () => dialogOpened({ kind: 'renameBoard', boardId: board.board_id }),
         },
+        { label: 'Export…', icon: <Icon name="download" size={16} />, onSelect: () => boardExportRequested(board.board_id) },
         board.archived
           ? { label: 'Unarchive', icon: <Icon name="unarchive" size={16} />, onSelect: () => void archiveBoard(board.board_id, false) }
           : { label: 'Archive', icon: <Icon name="archive" size={16} />, onSelect: () => void archiveBoard(board.board_id, true) },

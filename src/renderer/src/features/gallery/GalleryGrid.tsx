@@ -67,6 +67,7 @@ export function GalleryGrid() {
   const estimateSize = useCallback(() => cellSize, [cellSize]);
   const getScrollElement = useCallback(() => scrollRef.current, []);
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler builds this app; the virtualizer is read afresh every render
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement,
@@ -101,7 +102,13 @@ export function GalleryGrid() {
 
   usePaintedFlag(scrollRef, queryKey, total, virtualizer.isScrolling, [pageCache, firstRow, lastRow, columns]);
 
-  const onKeyDown = useGridKeys(columns, Math.max(1, lastRow - firstRow - 2));
+  // The Menu key or Shift+F10: the menu opens at the focused cell, as a right-click there would.
+  const gridMenuRequested = useStore((s) => s.gridMenuRequested);
+  const openMenuAtFocus = () => {
+    const box = (document.getElementById(cellId(focusIndex)) ?? scrollRef.current)?.getBoundingClientRect();
+    if (box) gridMenuRequested(focusIndex, { x: box.left + box.width / 2, y: box.top + box.height / 2 });
+  };
+  const onKeyDown = useGridKeys(columns, Math.max(1, lastRow - firstRow - 2), openMenuAtFocus);
   const focusedRow = Math.floor(focusIndex / columns);
   const focusRendered = total !== null && focusIndex < total && focusedRow >= firstRow && focusedRow <= lastRow;
 

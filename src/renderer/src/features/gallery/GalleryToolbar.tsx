@@ -6,18 +6,15 @@ import { Icon } from '../../ui/Icon';
 import { RadioGroup, type RadioOption } from '../../ui/RadioGroup';
 import { boardName } from '../boards/boardsSlice';
 import { THUMBNAIL_SIZES } from './gallerySlice';
-import { GalleryOrder, type CategoryFilter, type SearchScope } from './galleryQuery';
+import { SearchBox } from '../search/SearchBox';
+import { SearchChips } from '../search/SearchChips';
+import { GalleryOrder, type CategoryFilter } from './galleryQuery';
 import { selectedCount } from './selection';
 
 const GROUPS: readonly RadioOption<CategoryFilter>[] = [
   { value: 'all', label: 'All' },
   { value: 'images', label: 'Images' },
   { value: 'assets', label: 'Assets' },
-];
-
-const SCOPES: readonly RadioOption<SearchScope>[] = [
-  { value: 'board', label: 'This board' },
-  { value: 'all', label: 'All boards' },
 ];
 
 const CATEGORY_LABELS: Record<string, string> = {
@@ -41,33 +38,6 @@ function GalleryTitle() {
         {count}
         {selected > 0 && <span className="gallery-selected"> · {formatCount(selected)} selected</span>}
       </span>
-    </div>
-  );
-}
-
-function SearchBox() {
-  const text = useStore((s) => s.searchText);
-  const scope = useStore((s) => s.searchScope);
-  const searchTextChanged = useStore((s) => s.searchTextChanged);
-  const searchScopeChanged = useStore((s) => s.searchScopeChanged);
-  return (
-    <div className="search-box" role="search">
-      <Icon name="search" size={16} />
-      <input
-        type="search"
-        className="field"
-        aria-label="Search prompts and names"
-        placeholder="Search prompts and names"
-        value={text}
-        onChange={(event) => searchTextChanged(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape' && text) {
-            event.stopPropagation();
-            searchTextChanged('');
-          }
-        }}
-      />
-      <RadioGroup label="Search in" options={SCOPES} value={scope} onChange={searchScopeChanged} />
     </div>
   );
 }
@@ -162,6 +132,7 @@ export function GalleryToolbar() {
         <SearchBox />
         <UploadButton />
       </div>
+      <SearchChips />
       <Filters />
     </header>
   );

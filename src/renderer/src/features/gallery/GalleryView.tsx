@@ -1,3 +1,5 @@
+import { CompareTray } from '../compare/CompareTray';
+import { FacetPanel } from '../search/FacetPanel';
 import { GalleryGrid } from './GalleryGrid';
 import { GalleryToolbar } from './GalleryToolbar';
 import { SelectionBar } from './SelectionBar';
@@ -7,9 +9,13 @@ export function GalleryView() {
   return (
     <div className="gallery">
       <GalleryToolbar />
-      <div className="gallery-body">
-        <GalleryGrid />
-        <SelectionBar />
+      <div className="gallery-columns">
+        <div className="gallery-body">
+          <GalleryGrid />
+          <SelectionBar />
+          <CompareTray />
+        </div>
+        <FacetPanel />
       </div>
     </div>
   );

@@ -27,16 +27,31 @@ export const GridCell = memo(function GridCell({ index }: { index: number }) {
   const imageClicked = useStore((s) => s.imageClicked);
   const viewerOpened = useStore((s) => s.viewerOpened);
   const starImages = useStore((s) => s.starImages);
+  const picked = useStore((s) => (name === undefined ? false : s.compareTray.some((image) => image.name === name)));
+  const comparePicked = useStore((s) => s.comparePicked);
+  const gridMenuRequested = useStore((s) => s.gridMenuRequested);
+  const dragStaged = useStore((s) => s.dragStaged);
+  const dragOutStarted = useStore((s) => s.dragOutStarted);
 
   if (!image || name === undefined) return <PlaceholderCell index={index} />;
 
-  const onClick = (event: MouseEvent) => imageClicked(index, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
+  const onClick = (event: MouseEvent) => {
+    if (event.altKey) comparePicked({ name, index });
+    else imageClicked(index, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
+  };
+
+  const onContextMenu = (event: MouseEvent) => {
+    event.preventDefault();
+    gridMenuRequested(index, { x: event.clientX, y: event.clientY });
+  };
 
   const onDragStart = (event: DragEvent) => {
     if (!selected) imageClicked(index, { range: false, toggle: false });
     const { selection, total } = useStore.getState();
     event.dataTransfer.setData(IMAGE_DRAG_TYPE, String(selectedCount(selection, total)));
     event.dataTransfer.effectAllowed = 'move';
+    // Out of the window the images go as files (desktop app); onto a board they still move.
+    dragOutStarted(() => event.preventDefault());
   };
 
   const onStarClick = (event: MouseEvent) => {
@@ -45,16 +60,19 @@ export const GridCell = memo(function GridCell({ index }: { index: number }) {
   };
 
   return (
+    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/interactive-supports-focus -- the grid holds the focus (aria-activedescendant) and its keys act on this cell
     <div
       role="gridcell"
       id={cellId(index)}
       aria-label={name}
       aria-selected={selected}
-      className={`cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}`}
+      className={`cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${picked ? ' is-picked' : ''}`}
       draggable
       onClick={onClick}
       onDoubleClick={() => viewerOpened(index)}
+      onContextMenu={onContextMenu}
       onDragStart={onDragStart}
+      onPointerDown={() => dragStaged(name)}
     >
       {media && <img src={thumbnailUrl(media, name)} alt="" loading="lazy" decoding="async" draggable={false} />}
       <button
@@ -68,6 +86,11 @@ export const GridCell = memo(function GridCell({ index }: { index: number }) {
       >
         <Icon name="star" size={16} filled={image.starred} />
       </button>
+      {picked && (
+        <span className="cell-picked" aria-hidden="true">
+          <Icon name="images" size={13} />
+        </span>
+      )}
       {selected && (
         <span className="cell-check" aria-hidden="true">
           <Icon name="check" size={13} />

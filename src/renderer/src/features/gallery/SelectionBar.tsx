@@ -39,6 +39,7 @@ export function SelectionBar() {
   const allSelected = useStore((s) => s.allSelected);
   const starSelection = useStore((s) => s.starSelection);
   const dialogOpened = useStore((s) => s.dialogOpened);
+  const exportRequested = useStore((s) => s.exportRequested);
   const selectionCleared = useStore((s) => s.selectionCleared);
   if (count === 0) return null;
   return (
@@ -58,6 +59,10 @@ export function SelectionBar() {
         Unstar
       </button>
       <MoveMenu />
+      <button type="button" className="button button-ghost" onClick={() => exportRequested()}>
+        <Icon name="download" size={16} />
+        Export…
+      </button>
       <button type="button" className="button button-ghost selection-delete" onClick={() => dialogOpened({ kind: 'deleteImages' })}>
         <Icon name="trash" size={16} />
         Delete…

@@ -37,6 +37,8 @@ export interface GallerySlice {
   orderChanged: (order: GalleryOrder) => void;
   searchScopeChanged: (scope: SearchScope) => void;
   searchTextChanged: (text: string) => void;
+  /** The gallery, every board and category, searched for `search` at once: images found from elsewhere (a job's, a batch's). */
+  searchShown: (search: string) => void;
   /** Recomputes the query from the filters and the board; loads its first page if it changed. */
   galleryFiltersChanged: () => void;
   rangeViewed: (range: IndexRange) => void;
@@ -161,6 +163,12 @@ export const createGallerySlice: SliceCreator<GallerySlice> = (set, get) => {
       // Clearing the box answers at once; typing waits for a pause so each key is not a query.
       const delay = searchText.trim() === '' ? 0 : SEARCH_DEBOUNCE_MS;
       searchTimer = setTimeout(() => filterChanged({ appliedSearch: searchText }), delay);
+    },
+
+    searchShown: (searchText) => {
+      clearTimeout(searchTimer);
+      set({ searchText, categoryFilter: 'all', starredOnly: false, searchScope: 'all', appliedSearch: searchText });
+      get().boardSelected('all');
     },
 
     galleryFiltersChanged: () => {

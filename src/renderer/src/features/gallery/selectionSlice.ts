@@ -20,7 +20,10 @@ export interface SelectionSlice {
   /** `.`: stars the focused image (and the selection it belongs to) or takes the star away. */
   focusedStarToggled: () => void;
   moveSelection: (board: string) => Promise<void>;
+  /** Moves named images (the context menu's one image, the viewer's); `none` = Uncategorized. */
+  moveImages: (names: readonly string[], board: string) => Promise<void>;
   deleteSelection: () => Promise<void>;
+  deleteImages: (names: readonly string[]) => Promise<void>;
   /** Delete key: asks to delete the selection, or the focused image when nothing is selected. */
   deleteRequested: () => void;
 }
@@ -158,7 +161,11 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
 
     moveSelection: async (board) => {
       const names = await selectedNames('move the selected images');
-      if (!names || names.length === 0) return;
+      if (names) await get().moveImages(names, board);
+    },
+
+    moveImages: async (names, board) => {
+      if (names.length === 0) return;
       const target = board === 'none' ? 'Uncategorized' : `“${get().boards.find((b) => b.board_id === board)?.board_name ?? 'the board'}”`;
       const what = `move ${plural(names.length, 'image')} to ${target}`;
       if (!(await bulk(what, names, (image_names) => invoke('images.move', { image_names, board })))) return;
@@ -170,9 +177,16 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
 
     deleteSelection: async () => {
       const names = await selectedNames('delete the selected images');
-      if (!names || names.length === 0) return;
+      if (names) await get().deleteImages(names);
+    },
+
+    deleteImages: async (names) => {
+      if (names.length === 0) return;
       const what = `delete ${plural(names.length, 'image')}`;
       if (!(await bulk(what, names, (image_names) => invoke('images.delete', { image_names })))) return;
+      // Deleted from the viewer's menu: the viewer has nothing left to show.
+      const shown = get().viewerDetails?.image.image_name;
+      if (shown !== undefined && names.includes(shown)) get().viewerClosed();
       get().selectionCleared();
       get().noticeShown({ level: 'info', message: `Deleted ${plural(names.length, 'image')}.${pendingNote(get())}` });
       get().galleryWentStale();

@@ -1,8 +1,9 @@
 import type { KeyboardEvent } from 'react';
 import { useStore } from '../../app/store';
+import { shortcutIn } from '../shortcuts/shortcuts';
 
-/** Arrows move (Shift extends, Ctrl/Cmd moves the focus alone), Enter opens, and so on. */
-export function useGridKeys(columns: number, pageRows: number) {
+/** The grid's keys (features/shortcuts lists them): arrows move (Shift extends, Ctrl/Cmd moves the focus alone), Enter opens, and so on. */
+export function useGridKeys(columns: number, pageRows: number, onMenuKey: () => void) {
   const focusIndex = useStore((s) => s.focusIndex);
   const total = useStore((s) => s.total) ?? 0;
   const imageFocused = useStore((s) => s.imageFocused);
@@ -13,6 +14,7 @@ export function useGridKeys(columns: number, pageRows: number) {
   const allSelected = useStore((s) => s.allSelected);
   const focusedStarToggled = useStore((s) => s.focusedStarToggled);
   const deleteRequested = useStore((s) => s.deleteRequested);
+  const compareKeyPressed = useStore((s) => s.compareKeyPressed);
 
   return (event: KeyboardEvent) => {
     if (total === 0) return;
@@ -21,53 +23,56 @@ export function useGridKeys(columns: number, pageRows: number) {
       if (mod && !event.shiftKey) focusMoved(index);
       else imageFocused(Math.max(0, Math.min(total - 1, index)), event.shiftKey);
     };
-    switch (event.key) {
-      case 'ArrowRight':
+    switch (shortcutIn('grid', event)) {
+      case 'right':
         moveTo(focusIndex + 1);
         break;
-      case 'ArrowLeft':
+      case 'left':
         moveTo(focusIndex - 1);
         break;
-      case 'ArrowDown':
+      case 'down':
         moveTo(Math.min(total - 1, focusIndex + columns));
         break;
-      case 'ArrowUp':
+      case 'up':
         moveTo(focusIndex - columns < 0 ? focusIndex : focusIndex - columns);
         break;
-      case 'PageDown':
+      case 'pageDown':
         moveTo(Math.min(total - 1, focusIndex + columns * pageRows));
         break;
-      case 'PageUp':
+      case 'pageUp':
         moveTo(Math.max(0, focusIndex - columns * pageRows));
         break;
-      case 'Home':
+      case 'first':
         moveTo(0);
         break;
-      case 'End':
+      case 'last':
         moveTo(total - 1);
         break;
-      case 'Enter':
+      case 'open':
         viewerOpened(focusIndex);
         break;
-      case ' ':
+      case 'toggle':
         imageClicked(focusIndex, { range: false, toggle: true });
         break;
-      case 'Escape':
+      case 'clear':
         selectionCleared();
         break;
-      case '.':
+      case 'star':
         focusedStarToggled();
         break;
-      case 'Delete':
-      case 'Backspace':
+      case 'delete':
         deleteRequested();
         break;
-      case 'a':
-      case 'A':
-        if (!mod) return;
+      case 'selectAll':
         allSelected();
         break;
-      default:
+      case 'menu':
+        onMenuKey();
+        break;
+      case 'compare':
+        compareKeyPressed();
+        break;
+      case null:
         return;
     }
     event.preventDefault();

@@ -32,9 +32,13 @@ function stringField(job: IvkJob, key: string): string | null {
 /** Everything about one job: times, its error, live progress, cancel, and the images it made. */
 export function JobDetail({ job }: { job: IvkJob }) {
   const cancelJob = useStore((s) => s.cancelJob);
+  const requested = useStore((s) => s.jobControlRequested);
+  const online = useStore((s) => s.status?.connection === 'online');
+  const searchShown = useStore((s) => s.searchShown);
   const status = useLiveStatus(job);
   const duration = jobDuration(job);
   const origin = stringField(job, 'origin');
+  const destination = stringField(job, 'destination');
   const batch = stringField(job, 'batch_id');
   const outputCount = useStore((s) => (s.jobOutputs?.jobId === job.id ? (s.jobOutputs.images?.length ?? null) : null));
 
@@ -47,6 +51,18 @@ export function JobDetail({ job }: { job: IvkJob }) {
           <button type="button" className="button job-detail-cancel" onClick={() => void cancelJob(job.id)}>
             <Icon name="stop" size={15} />
             Cancel job
+          </button>
+        )}
+        {(status === 'failed' || status === 'cancelled') && (
+          <button
+            type="button"
+            className="button job-detail-cancel"
+            disabled={!online}
+            title={online ? undefined : 'Offline: this needs the server'}
+            onClick={() => void requested({ kind: 'retry', jobIds: [job.id], skipped: 0 })}
+          >
+            <Icon name="refresh" size={15} />
+            Retry job
           </button>
         )}
       </header>
@@ -72,6 +88,12 @@ export function JobDetail({ job }: { job: IvkJob }) {
             <dd>{origin}</dd>
           </>
         )}
+        {destination && (
+          <>
+            <dt>Destination</dt>
+            <dd>{destination}</dd>
+          </>
+        )}
         {batch && (
           <>
             <dt>Batch</dt>
@@ -79,7 +101,19 @@ export function JobDetail({ job }: { job: IvkJob }) {
           </>
         )}
       </dl>
-      <h3 className="job-outputs-title">{outputCount === null ? 'Images' : plural(outputCount, 'image')}</h3>
+      <div className="job-outputs-head">
+        <h3 className="job-outputs-title">{outputCount === null ? 'Images' : plural(outputCount, 'image')}</h3>
+        <button type="button" className="button" onClick={() => searchShown(`job:${job.id}`)}>
+          <Icon name="image" size={15} />
+          Show in the gallery
+        </button>
+        {batch && (
+          <button type="button" className="button" onClick={() => searchShown(`batch:${batch}`)}>
+            <Icon name="images" size={15} />
+            Show the batch’s images
+          </button>
+        )}
+      </div>
       <Outputs jobId={job.id} />
     </section>
   );

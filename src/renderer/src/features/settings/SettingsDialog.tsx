@@ -93,7 +93,7 @@ export function SettingsDialog() {
         </>
       }
     >
-      <form id="settings-form" className="settings-form" onSubmit={submit}>
+      <form id="settings-form" className="settings-form" onSubmit={(event) => void submit(event)}>
         <section className="settings-section" aria-labelledby="settings-server">
           <h3 id="settings-server">Server</h3>
           <div className="form-row">

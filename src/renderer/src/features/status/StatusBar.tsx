@@ -2,6 +2,7 @@ import type { AppStatus, SyncProgress } from '../../../../shared/ipc';
 import { useStore } from '../../app/store';
 import { formatCount, formatTime, plural } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
+import { QueueSummaryLine } from '../jobs/QueueSummary';
 import './status.css';
 
 const CONNECTION_LABELS: Record<AppStatus['connection'], string> = {
@@ -98,6 +99,9 @@ export function StatusBar() {
         </span>
       )}
       <span className="status-spacer" />
+      <span className="status-item">
+        <QueueSummaryLine compact />
+      </span>
       <UploadsButton />
       <button type="button" className="status-button" onClick={() => void syncRequested()}>
         <Icon name="refresh" size={14} />

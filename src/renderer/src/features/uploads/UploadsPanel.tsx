@@ -54,7 +54,7 @@ export function UploadsPanel() {
   const summary = `${formatCount(done)} of ${formatCount(uploads.length)} uploaded${failed > 0 ? `, ${formatCount(failed)} failed` : ''}`;
 
   return (
-    <section className="uploads-panel" aria-label="Uploads">
+    <section className="corner-panel uploads-panel" aria-label="Uploads">
       <header className="uploads-head">
         <div>
           <h2>Uploads</h2>

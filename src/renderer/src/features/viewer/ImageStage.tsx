@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
+import { useState } from 'react';
+import { useStageGestures } from './useStageGestures';
 import type { Size, View } from './useZoom';
 
 interface ImageStageProps {
@@ -21,50 +22,8 @@ interface ImageStageProps {
  */
 export function ImageStage(props: ImageStageProps) {
   const { thumbnail, full, imageSize, view, alt, onStageResized, onNaturalSize, onWheelZoom, onPan, onDoubleClick } = props;
-  const stageRef = useRef<HTMLDivElement>(null);
-  const drag = useRef<{ x: number; y: number } | null>(null);
   const [loaded, setLoaded] = useState(false);
-  const [dragging, setDragging] = useState(false);
-
-  useLayoutEffect(() => {
-    const stage = stageRef.current;
-    if (!stage) return;
-    onStageResized({ width: stage.clientWidth, height: stage.clientHeight });
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) onStageResized({ width: entry.contentRect.width, height: entry.contentRect.height });
-    });
-    observer.observe(stage);
-    return () => observer.disconnect();
-  }, [onStageResized]);
-
-  // React's wheel listener is passive; zooming must stop the page from scrolling.
-  useEffect(() => {
-    const stage = stageRef.current;
-    if (!stage) return;
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      const rect = stage.getBoundingClientRect();
-      onWheelZoom(Math.exp(-event.deltaY * 0.0015), { x: event.clientX - rect.left, y: event.clientY - rect.top });
-    };
-    stage.addEventListener('wheel', onWheel, { passive: false });
-    return () => stage.removeEventListener('wheel', onWheel);
-  }, [onWheelZoom]);
-
-  const onPointerDown = (event: PointerEvent) => {
-    if (event.button !== 0) return;
-    event.currentTarget.setPointerCapture(event.pointerId);
-    drag.current = { x: event.clientX, y: event.clientY };
-    setDragging(true);
-  };
-  const onPointerMove = (event: PointerEvent) => {
-    if (!drag.current) return;
-    onPan(event.clientX - drag.current.x, event.clientY - drag.current.y);
-    drag.current = { x: event.clientX, y: event.clientY };
-  };
-  const onPointerUp = () => {
-    drag.current = null;
-    setDragging(false);
-  };
+  const { ref, dragging, handlers } = useStageGestures({ onResized: onStageResized, onWheelZoom, onPan });
 
   const style = {
     width: imageSize.width,
@@ -74,12 +33,9 @@ export function ImageStage(props: ImageStageProps) {
 
   return (
     <div
-      ref={stageRef}
+      ref={ref}
       className={`viewer-stage${dragging ? ' is-dragging' : ''}`}
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={onPointerUp}
-      onPointerCancel={onPointerUp}
+      {...handlers}
       onDoubleClick={(event) => {
         const rect = event.currentTarget.getBoundingClientRect();
         onDoubleClick({ x: event.clientX - rect.left, y: event.clientY - rect.top });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../../app/store';
 import { formatCount } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
+import { shortcutIn } from '../shortcuts/shortcuts';
 import { MetadataPanel } from './MetadataPanel';
 import { selectViewerCount, selectViewerImage } from './viewerSlice';
 import { ZoomedImage } from './ZoomedImage';
@@ -39,12 +40,20 @@ function Viewer() {
     };
   }, []);
 
+  const viewerMenuRequested = useStore((s) => s.viewerMenuRequested);
+  const openMenuAtImage = () => {
+    const box = bodyRef.current?.querySelector('.viewer-canvas')?.getBoundingClientRect();
+    if (box) viewerMenuRequested({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+  };
+
+  // Zoom keys are ZoomedImage's; Escape is the dialog's own cancel.
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === 'ArrowLeft') viewerStepped(-1);
-    else if (event.key === 'ArrowRight') viewerStepped(1);
-    else if (event.key === '.') viewerStarToggled();
-    else if (event.key === 'i') setInfoOpen((open) => !open);
+    const shortcut = shortcutIn('viewer', event);
+    if (shortcut === 'previous') viewerStepped(-1);
+    else if (shortcut === 'next') viewerStepped(1);
+    else if (shortcut === 'star') viewerStarToggled();
+    else if (shortcut === 'details') setInfoOpen((open) => !open);
+    else if (shortcut === 'menu') openMenuAtImage();
     else return;
     event.preventDefault();
   };
@@ -97,7 +106,13 @@ function Viewer() {
         </div>
       </header>
       <div ref={bodyRef} className="viewer-body" tabIndex={-1}>
-        <div className="viewer-canvas">
+        <div
+          className="viewer-canvas"
+          onContextMenu={(event) => {
+            event.preventDefault();
+            viewerMenuRequested({ x: event.clientX, y: event.clientY });
+          }}
+        >
           {image && media ? <ZoomedImage key={image.image_name} image={image} media={media} /> : <div className="viewer-loading" />}
           <button
             type="button"

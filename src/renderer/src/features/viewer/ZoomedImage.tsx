@@ -3,6 +3,7 @@ import type { IvkImage } from '../../../../shared/models';
 import type { MediaBase } from '../../app/appSlice';
 import { imageUrl, thumbnailUrl } from '../../app/media';
 import { Icon } from '../../ui/Icon';
+import { shortcutIn } from '../shortcuts/shortcuts';
 import { ImageStage } from './ImageStage';
 import { useZoom, type Size } from './useZoom';
 
@@ -24,11 +25,12 @@ export function ZoomedImage({ image, media }: ZoomedImageProps) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.target instanceof HTMLInputElement || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (event.key === '+' || event.key === '=') zoomBy(STEP);
-      else if (event.key === '-' || event.key === '_') zoomBy(1 / STEP);
-      else if (event.key === '0') fit();
-      else if (event.key === '1') actualSize();
+      if (event.target instanceof HTMLInputElement) return;
+      const shortcut = shortcutIn('viewer', event);
+      if (shortcut === 'zoomIn') zoomBy(STEP);
+      else if (shortcut === 'zoomOut') zoomBy(1 / STEP);
+      else if (shortcut === 'fit') fit();
+      else if (shortcut === 'actualSize') actualSize();
       else return;
       event.preventDefault();
     };

@@ -1,0 +1,219 @@
+import { SLOTS_PER_MS } from './migrations';
+import type { Condition, NumberCompare, ParsedQuery, ValidTerm } from '../../shared/query';
+import type { Params } from './db';
+import { inUserColumns, textExpression } from './search';
+
+/**
+ * The search language (src/shared/query) as SQL. Text stays with FTS5 whenever it can: clauses
+ * of plain words (with their ORs) are the FTS5 match, as before fields existed, and excluded
+ * words its NOT. Everything else is a predicate on the joined rows, `i` (images) and `m`
+ * (image_metadata, LEFT JOINed when `metadata` is set); text inside a clause mixed with fields
+ * is an FTS5 subquery.
+ *
+ * Predicates on metadata columns carry a unary `+`, which keeps SQLite from answering them from
+ * their index: a gallery page walks in id order and stops at LIMIT, and an index on a broad
+ * value (one model of four) would make it sort a quarter of the gallery instead. A rare value is
+ * read from its index on purpose, as a `driver` (see gallery.ts).
+ */
+export interface FieldPlan {
+  /** FTS5 expression (user columns implied) every result matches, or null. */
+  include: string | null;
+  /** FTS5 expressions no result matches (only with `include`). */
+  exclude: string[];
+  where: string[];
+  params: Params;
+  /** Whether `where` reads `m`. */
+  metadata: boolean;
+  /** Ways to list a superset of the results from an index: `sql` selects `image_id`. */
+  drivers: { sql: string; params: Params }[];
+}
+
+interface Predicate {
+  sql: string;
+  params: Params;
+  metadata: boolean;
+}
+
+const likePrefix = (value: string) => `${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const LIKE = "LIKE ? ESCAPE '\\'";
+
+const METADATA_COLUMN = {
+  model: 'model_name',
+  base: 'model_base',
+  scheduler: 'scheduler',
+  seed: 'seed',
+  steps: 'steps',
+  cfg: 'cfg_scale',
+} as const;
+
+function compare(column: string, c: NumberCompare): { sql: string; params: Params } {
+  if (c.op !== 'range') return { sql: `${column} ${c.op} ?`, params: [c.value] };
+  const parts: string[] = [];
+  const params: Params = [];
+  if (c.from !== null) {
+    parts.push(`${column} >= ?`);
+    params.push(c.from);
+  }
+  if (c.to !== null) {
+    parts.push(`${column} <= ?`);
+    params.push(c.to);
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+function predicate(condition: Condition): Predicate | null {
+  const rows = (sql: string, params: Params = []): Predicate => ({ sql, params, metadata: false });
+  const meta = (sql: string, params: Params = []): Predicate => ({ sql, params, metadata: true });
+  switch (condition.field) {
+    case 'text': {
+      const expression = textExpression(condition.text, condition.phrase);
+      return expression === null
+        ? null
+        : rows('i.id IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)', [inUserColumns(expression)]);
+    }
+    case 'model':
+    case 'base':
+    case 'scheduler':
+      return meta(`+m.${METADATA_COLUMN[condition.field]} ${LIKE}`, [likePrefix(condition.value)]);
+    case 'lora':
+      return rows(`EXISTS (SELECT 1 FROM image_loras AS l WHERE l.image_id = i.id AND l.name ${LIKE})`, [likePrefix(condition.value)]);
+    case 'board':
+      // "board:uncat" finds Uncategorized, which has no row of its own.
+      return rows(
+        `(i.board_id IN (SELECT board_id FROM boards WHERE board_name ${LIKE}) OR (i.board_id IS NULL AND 'Uncategorized' ${LIKE}))`,
+        [likePrefix(condition.value), likePrefix(condition.value)],
+      );
+    case 'seed':
+    case 'steps':
+    case 'cfg': {
+      const { sql, params } = compare(`+m.${METADATA_COLUMN[condition.field]}`, condition.compare);
+      return meta(sql, params);
+    }
+    case 'w':
+    case 'h': {
+      const { sql, params } = compare(condition.field === 'w' ? 'i.width' : 'i.height', condition.compare);
+      return rows(sql, params);
+    }
+    case 'size':
+      return rows('i.width = ? AND i.height = ?', [condition.width, condition.height]);
+    case 'ratio':
+      return rows({ portrait: 'i.height > i.width', landscape: 'i.width > i.height', square: 'i.width = i.height' }[condition.ratio]);
+    case 'date': {
+      // Ids are creation ms × SLOTS_PER_MS (see migrations.ts): a date span is an id range, which
+      // every gallery walk reads straight from its index.
+      const parts: string[] = [];
+      const params: Params = [];
+      if (condition.from !== null) {
+        parts.push('i.id >= ?');
+        params.push(condition.from * SLOTS_PER_MS);
+      }
+      if (condition.to !== null) {
+        parts.push('i.id < ?');
+        params.push(condition.to * SLOTS_PER_MS);
+      }
+      return rows(parts.join(' AND '), params);
+    }
+    case 'category':
+      return rows('i.category = ?', [condition.category]);
+    case 'is':
+      return rows('i.starred = 1');
+    case 'has':
+      return condition.flag === 'workflow' ? rows('i.has_workflow = 1') : meta('m.positive_prompt IS NOT NULL');
+    case 'job':
+      return rows(`i.id IN (${outputsOfJobs(JOB_ITEMS)})`, [condition.itemId, condition.itemId]);
+    case 'batch':
+      return rows(`i.id IN (${outputsOfJobs(BATCH_ITEMS)})`, [likePrefix(condition.value), likePrefix(condition.value)]);
+  }
+}
+
+/**
+ * The images the queue items chosen by `items` (a SELECT of `jobs` rows, aliased `j`) made: those
+ * of their sessions, and those their results name (an identical earlier run, `use_cache`, answers
+ * with its own image, which keeps the earlier session id). As `image_id`s, for a driver.
+ */
+function outputsOfJobs(items: string): string {
+  return `SELECT i2.id AS image_id FROM images AS i2 WHERE i2.session_id IN (SELECT j.session_id ${items})
+    UNION SELECT i2.id FROM images AS i2 WHERE i2.image_name IN
+      (SELECT json_extract(o.value, '$.image.image_name') ${items.replace('FROM jobs AS j', 'FROM jobs AS j, json_each(j.outputs) AS o')})`;
+}
+
+const JOB_ITEMS = 'FROM jobs AS j WHERE j.item_id = ?';
+const BATCH_ITEMS = `FROM jobs AS j WHERE j.batch_id ${LIKE}`;
+
+/** An index read listing every image the term can hold, for terms rare enough to start from. */
+function driver(condition: Condition): { sql: string; params: Params } | null {
+  switch (condition.field) {
+    case 'model':
+    case 'base':
+    case 'scheduler':
+      return {
+        sql: `SELECT image_id FROM image_metadata WHERE ${METADATA_COLUMN[condition.field]} ${LIKE}`,
+        params: [likePrefix(condition.value)],
+      };
+    case 'lora':
+      return { sql: `SELECT DISTINCT image_id FROM image_loras WHERE name ${LIKE}`, params: [likePrefix(condition.value)] };
+    case 'seed':
+    case 'steps':
+    case 'cfg': {
+      const { sql, params } = compare(METADATA_COLUMN[condition.field], condition.compare);
+      return { sql: `SELECT image_id FROM image_metadata WHERE ${sql}`, params };
+    }
+    case 'job':
+      return { sql: outputsOfJobs(JOB_ITEMS), params: [condition.itemId, condition.itemId] };
+    case 'batch':
+      return { sql: outputsOfJobs(BATCH_ITEMS), params: [likePrefix(condition.value), likePrefix(condition.value)] };
+    default:
+      return null;
+  }
+}
+
+const isPlainText = (term: ValidTerm) => term.condition.field === 'text';
+
+export function compileSearch(parsed: ParsedQuery): FieldPlan {
+  const plan: FieldPlan = { include: null, exclude: [], where: [], params: [], metadata: false, drivers: [] };
+  const include: string[] = [];
+  for (const clause of parsed.clauses) {
+    // Words (and ORs of words) go to FTS5 as today; an excluded word is its NOT.
+    if (clause.every(isPlainText) && clause.every((term) => !term.negate)) {
+      const parts = clause.flatMap((term) => {
+        const c = term.condition as Extract<Condition, { field: 'text' }>;
+        return textExpression(c.text, c.phrase) ?? [];
+      });
+      if (parts.length > 0) include.push(parts.length === 1 ? parts[0]! : `(${parts.map((part) => `(${part})`).join(' OR ')})`);
+      continue;
+    }
+    if (clause.length === 1 && isPlainText(clause[0]!)) {
+      const c = clause[0]!.condition as Extract<Condition, { field: 'text' }>;
+      const expression = textExpression(c.text, c.phrase);
+      if (expression !== null) plan.exclude.push(expression);
+      continue;
+    }
+    const parts: Predicate[] = [];
+    for (const term of clause) {
+      const p = predicate(term.condition);
+      if (p === null) continue;
+      parts.push(term.negate ? { ...p, sql: `NOT coalesce((${p.sql}), 0)` } : p);
+    }
+    if (parts.length === 0) continue;
+    plan.where.push(parts.length === 1 ? parts[0]!.sql : `(${parts.map((p) => `(${p.sql})`).join(' OR ')})`);
+    plan.params.push(...parts.flatMap((p) => p.params));
+    plan.metadata ||= parts.some((p) => p.metadata);
+    if (clause.length === 1 && !clause[0]!.negate) {
+      const d = driver(clause[0]!.condition);
+      if (d) plan.drivers.push(d);
+    }
+  }
+  if (include.length > 0) plan.include = include.join(' AND ');
+  else if (plan.exclude.length > 0) {
+    // FTS5 has no "everything but": without a word to match, excluded words are a subquery.
+    plan.where.push('i.id NOT IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)');
+    plan.params.push(inUserColumns(plan.exclude.map((expression) => `(${expression})`).join(' OR ')));
+    plan.exclude = [];
+  }
+  return plan;
+}
+
+/** Nothing to narrow by: the view unsearched. */
+export function isEmptyPlan(plan: FieldPlan): boolean {
+  return plan.include === null && plan.where.length === 0;
+}

@@ -1,0 +1,2 @@
+export { Handoff, NO_DESKTOP, type DesktopShell } from './handoff';
+export { parametersText } from './parameters';

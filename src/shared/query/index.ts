@@ -1,0 +1,4 @@
+export * from './fields';
+export * from './parse';
+export * from './edit';
+export { WORD, hasWord } from './words';

@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeApiError } from '../../../src/main/api';
+import { Handoff, NO_DESKTOP, type DesktopShell } from '../../../src/main/handoff';
+import { dispatch } from '../../../src/main/ipc/dispatch';
+import { createAppServices, type AppServices } from '../../../src/main/services';
+import { memoryTokens } from '../../../src/main/settings/settings';
+import type { DesktopResult, ExportJob, GalleryQuery } from '../../../src/shared/ipc';
+import { startStandIn, type StandIn } from '../../server';
+import { fileSha, serverSha } from '../export/support';
+
+/**
+ * Drag out, copy, show and open: which file each uses, staged in the cache first, decided
+ * without Electron. The shell here records what desktop.ts would hand to Electron.
+ */
+const ALL: GalleryQuery = { board: 'all', categories: [], starredOnly: false, starredFirst: false, search: '', order: 'newest' };
+
+let server: StandIn;
+let dataDir: string;
+let services: AppServices;
+let names: string[];
+
+interface Recorded {
+  drags: { files: readonly string[]; icon: string }[];
+  copied: string[];
+  shown: string[];
+  opened: string[];
+}
+
+function recordingShell(): { shell: DesktopShell; calls: Recorded } {
+  const calls: Recorded = { drags: [], copied: [], shown: [], opened: [] };
+  return {
+    calls,
+    shell: {
+      pickFolder: () => Promise.resolve('/picked'),
+      startDrag: (files, icon) => calls.drags.push({ files, icon }),
+      copyImage: (path) => (calls.copied.push(path), Promise.resolve(true)),
+      showInFolder: (path) => calls.shown.push(path),
+      openPath: (path) => (calls.opened.push(path), Promise.resolve('')),
+    },
+  };
+}
+
+function handoff(shell: DesktopShell | null, exported: (name: string) => string | null = () => null): Handoff {
+  const session = services.session();
+  return new Handoff({
+    cache: () => session.cache,
+    online: () => session.isOnline,
+    fetchFull: (name) => session.api.fullImage(name),
+    fetchThumbnail: (name) => session.api.thumbnail(name),
+    describe: describeApiError,
+    exportedPath: exported,
+    shell,
+  });
+}
+
+async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
+  const envelope = await dispatch(services.handlers, channel, input, { describeError: services.describeError, validateOutputs: true });
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.value as T;
+}
+
+beforeAll(async () => {
+  server = await startStandIn({ images: 20, seed: 41, queueItems: 0 });
+  dataDir = mkdtempSync(join(tmpdir(), 'ivk-handoff-'));
+  services = createAppServices({ rootDir: dataDir, serverUrl: server.url, tokens: memoryTokens(), probeIntervalMs: 100 });
+  await services.start();
+  await services.session().sync.sync();
+  await services.session().sync.metadataIdle();
+  names = services
+    .session()
+    .cache.listImages(ALL, 0, 100)
+    .map((image) => image.image_name);
+});
+
+afterAll(async () => {
+  await services.stop();
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('hand-off to the desktop', () => {
+  it('stages the full images of a drag in the cache, byte for byte as /full', async () => {
+    const images = services.session().cache.images;
+    await images.clear();
+    const picked = names.slice(0, 3);
+    const staged = await call<{ staged: number; missing: string[] }>('images.stageForDrag', { image_names: picked });
+    expect(staged).toEqual({ staged: 3, missing: [] });
+    for (const name of picked) {
+      expect(images.has(name)).toBe(true);
+      expect(await fileSha(images.pathFor(name))).toBe(await serverSha(server.url, name));
+    }
+  });
+
+  it('starts the drag with the staged files and the first thumbnail as its icon', async () => {
+    const { shell, calls } = recordingShell();
+    const picked = names.slice(2, 6);
+    const result = await handoff(shell).startDrag(picked);
+    const cache = services.session().cache;
+    expect(result).toMatchObject({ done: true, reason: null });
+    expect(calls.drags).toEqual([{ files: picked.map((name) => cache.images.pathFor(name)), icon: cache.thumbnails.pathFor(picked[0]!) }]);
+  });
+
+  it('answers honestly where there is no desktop: nothing dragged, the staged file named', async () => {
+    const result = await call<DesktopResult>('images.startDrag', { image_names: names.slice(0, 2) });
+    expect(result).toEqual({ done: false, path: services.session().cache.images.pathFor(names[0]!), reason: NO_DESKTOP });
+  });
+
+  it('copies, opens and shows the cached full image', async () => {
+    const { shell, calls } = recordingShell();
+    const name = names[7]!;
+    const path = services.session().cache.images.pathFor(name);
+    expect(await handoff(shell).copy(name)).toEqual({ done: true, path, reason: null });
+    expect(await handoff(shell).openExternally(name)).toEqual({ done: true, path, reason: null });
+    expect(await handoff(shell).showInFolder(name)).toEqual({ done: true, path, reason: null });
+    expect(calls).toMatchObject({ copied: [path], opened: [path], shown: [path] });
+  });
+
+  it('shows the exported file rather than the cached one once the image was exported', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ivk-handoff-out-'));
+    const name = names[9]!;
+    const job = await call<ExportJob>('images.export.start', {
+      source: { kind: 'names', image_names: [name] },
+      out_dir: out,
+      pattern: 'name',
+      sidecar: false,
+    });
+    await services.exports().idle(job.id);
+    const result = await call<DesktopResult>('images.showInFolder', { image_name: name });
+    expect(result).toEqual({ done: false, path: join(out, name), reason: NO_DESKTOP });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('offline, uses what is cached and names what is not', async () => {
+    const cache = services.session().cache;
+    await cache.images.clear();
+    await call('images.stageForDrag', { image_names: [names[0]!] });
+    await server.goDown();
+    try {
+      expect(await services.session().probe()).toBe(false);
+      const { shell, calls } = recordingShell();
+      const staged = await call<{ staged: number; missing: string[] }>('images.stageForDrag', { image_names: names.slice(0, 3) });
+      expect(staged).toEqual({ staged: 1, missing: names.slice(1, 3) });
+      const result = await handoff(shell).copy(names[1]!);
+      expect(result).toEqual({ done: false, path: null, reason: 'Not cached, and the server is offline.' });
+      expect(calls.copied).toEqual([]);
+    } finally {
+      await server.comeBack();
+      await services.session().probe();
+    }
+  });
+
+  it('puts the parameters into text from the cached metadata', async () => {
+    const details = names
+      .map((name) => services.session().cache.imageDetails(name)!)
+      .find((entry) => entry.positive_prompt && entry.seed !== null)!;
+    const { text } = await call<{ text: string }>('images.parametersText', { image_name: details.image.image_name });
+    expect(text).toContain(`Prompt: ${details.positive_prompt}`);
+    expect(text).toContain(`Seed: ${details.seed}`);
+    expect(text).toContain(`Image: ${details.image.image_name}`);
+    expect(text).not.toMatch(/: (null|undefined)$/m);
+  });
+});
