@@ -33,8 +33,11 @@
  * <img> in view has loaded), and this benchmark's stricter check (every cell in view has its
  * <img>, loaded and decoded, and a frame has passed since).
  *
- * Usage: npx tsx bench/grid.ts [--quick] [--images N] [--starts N] [--stops N]
- * Writes bench/results/grid.json and bench/results/memory.json.
+ * Usage: npx tsx bench/grid.ts [--quick] [--images N] [--starts N] [--stops N] [--server URL [--data DIR]]
+ * Writes bench/results/grid.json and bench/results/memory.json. With --server (bench/real.ts passes
+ * the real InvokeAI it seeded) no stand-in is started and the figures go to grid-real.json and
+ * memory-real.json; with --data the cache in DIR is already filled (by bench/real.ts's first sync),
+ * so no pre-fill sync runs and the folder is left in place.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +55,11 @@ import { median, rng, round, summarize } from './lib/stats';
 const flags = parseFlags(process.argv.slice(2));
 const QUICK = flags.has('quick');
 const IMAGES = Number(flags.get('images') ?? (QUICK ? 10_000 : 100_000));
+/** A server already running (the real one); no stand-in then. */
+const SERVER = flags.get('server');
+/** A cache folder already filled by a first sync of SERVER. */
+const DATA = flags.get('data');
+const SUFFIX = SERVER ? '-real' : '';
 /** Cold starts after the first launch (each a fresh host process). */
 const STARTS = Number(flags.get('starts') ?? (QUICK ? 2 : 5));
 /** Places the grid stops at, per context. */
@@ -313,19 +321,21 @@ async function main(): Promise<void> {
   const loadBefore = loadAverages();
   console.log(`grid: building the renderer…`);
   const rendererDir = await buildRenderer();
-  console.log(`grid: stand-in with ${IMAGES.toLocaleString('en')} images…`);
-  const standIn = await startStandInProcess(IMAGES);
-  const dataDir = mkdtempSync(join(tmpdir(), 'ivk-bench-grid-'));
+  if (DATA && !SERVER) throw new Error('grid: --data needs the --server its cache was filled from');
+  if (!SERVER) console.log(`grid: stand-in with ${IMAGES.toLocaleString('en')} images…`);
+  const standIn = SERVER ? null : await startStandInProcess(IMAGES);
+  const serverUrl = SERVER ?? standIn!.url;
+  const dataDir = DATA ?? mkdtempSync(join(tmpdir(), 'ivk-bench-grid-'));
   let browser: Browser | undefined;
   let host: HostProcess | undefined;
   try {
     // The app paints from its cache, then syncs: fill the cache first, as a previous session would.
-    console.log('grid: pre-filling the cache with a first sync…');
+    console.log(DATA ? `grid: the cache in ${DATA}, catching up with ${serverUrl}…` : 'grid: pre-filling the cache with a first sync…');
     const warn = console.warn;
     let slowQueries = 0;
     // The cache warns about each slow write while it fills; a count says as much here.
     console.warn = (...args: unknown[]) => (String(args[0]).startsWith('[cache] slow query') ? slowQueries++ : warn(...args));
-    const prefill = createAppServices({ rootDir: dataDir, tokens: memoryTokens(null), serverUrl: standIn.url });
+    const prefill = createAppServices({ rootDir: dataDir, tokens: memoryTokens(null), serverUrl });
     const prefillStart = performance.now();
     await prefill.session().sync.sync();
     await prefill.session().sync.metadataIdle();
@@ -343,7 +353,7 @@ async function main(): Promise<void> {
     const newContext = () => browser!.newContext({ viewport: VIEWPORT });
 
     // The very first launch: thumbnails come from the server through the host.
-    host = await startHostProcess(standIn.url, dataDir, rendererDir);
+    host = await startHostProcess(serverUrl, dataDir, rendererDir);
     let context = await newContext();
     let page = await openPage(context, host.url);
     const firstOpen = { ...(await coldStartFigures(page)), host_start_ms: host.startMs };
@@ -356,7 +366,7 @@ async function main(): Promise<void> {
     // Later launches: the first screen's thumbnails are on disk.
     const starts: (Awaited<ReturnType<typeof coldStartFigures>> & { host_start_ms: number })[] = [];
     for (let i = 0; i < STARTS; i++) {
-      host = await startHostProcess(standIn.url, dataDir, rendererDir);
+      host = await startHostProcess(serverUrl, dataDir, rendererDir);
       context = await newContext();
       page = await openPage(context, host.url);
       const figures = { ...(await coldStartFigures(page)), host_start_ms: host.startMs };
@@ -378,7 +388,7 @@ async function main(): Promise<void> {
     const stops = Array.from({ length: STOPS }, () => Math.round((0.1 + random() * 0.8) * geometry.max));
     const wheelFrom = Math.round(0.05 * geometry.max);
     const wheelTo = Math.min(geometry.max, wheelFrom + WHEEL_PX_PER_MS * WHEEL_MS);
-    const boards = await boardsToVisit(standIn.url, QUICK ? 2 : 3);
+    const boards = await boardsToVisit(serverUrl, QUICK ? 2 : 3);
     console.log(
       `  grid: ${geometry.columns} columns × ${geometry.rows.toLocaleString('en')} rows, ${geometry.scrollHeight.toLocaleString('en')} px`,
     );
@@ -524,7 +534,7 @@ async function main(): Promise<void> {
       }),
       metric({
         id: 'grid.stop_cold_p95_ms',
-        label: 'Scroll stop → visible thumbnails painted (cold: from the stand-in): p95',
+        label: `Scroll stop → visible thumbnails painted (cold: from the ${SERVER ? 'real server' : 'stand-in'}): p95`,
         value: cold.stop_summary.p95,
         unit: 'ms',
         note: `p50 ${cold.stop_summary.p50} ms; app flag p50 ${flagSummary(cold.stops).p50}, p95 ${flagSummary(cold.stops).p95} ms`,
@@ -580,16 +590,16 @@ async function main(): Promise<void> {
       load: { before: loadBefore, after: loadAverages() },
     };
     console.log(
-      `wrote ${writeResult('grid', { suite: 'grid', ...common, metrics, details: { first_open: firstOpen, starts, contexts: perContext, control } }, QUICK)}`,
+      `wrote ${writeResult(`grid${SUFFIX}`, { suite: `grid${SUFFIX}`, ...common, metrics, details: { first_open: firstOpen, starts, contexts: perContext, control } }, QUICK)}`,
     );
     console.log(
-      `wrote ${writeResult('memory', { suite: 'memory', ...common, metrics: memoryMetrics, details: { host_after_start: hostIdle, contexts: perContext.map((c) => ({ thumbnails: c.thumbnails, heap: c.heap, host_memory: c.host_memory })) } }, QUICK)}`,
+      `wrote ${writeResult(`memory${SUFFIX}`, { suite: `memory${SUFFIX}`, ...common, metrics: memoryMetrics, details: { host_after_start: hostIdle, contexts: perContext.map((c) => ({ thumbnails: c.thumbnails, heap: c.heap, host_memory: c.host_memory })) } }, QUICK)}`,
     );
   } finally {
     await browser?.close();
     await host?.stop();
-    await standIn.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await standIn?.stop();
+    if (!DATA) rmSync(dataDir, { recursive: true, force: true });
     rmSync(rendererDir, { recursive: true, force: true });
   }
 }

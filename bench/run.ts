@@ -6,6 +6,9 @@
  *   npm run bench -- --quick           smaller sizes, for trying it out
  *   npm run bench -- --only sync,grid  some suites: cache, sync, grid, memory (grid and memory are one run), export, jobs, search
  *   npm run bench -- --table           print the table of the results already written, run nothing
+ *   npm run bench -- --real [--n N]    the real InvokeAI 6.14.2 seeded with N images (default 100k,
+ *                                      --quick 10k): its own rates and the app's first sync beside them
+ *                                      ([--root DIR] keeps the seeded root, [--grid] adds the grid suite)
  *
  * Quick runs write to bench/results/quick/ (not kept in git), so they never replace real figures.
  *
@@ -32,15 +35,17 @@ import {
 } from './lib/results';
 import { REPO } from './lib/proc';
 
-const SUITES = ['cache', 'sync', 'grid', 'memory', 'export', 'jobs', 'search'] as const;
+const SUITES = ['cache', 'sync', 'grid', 'memory', 'export', 'jobs', 'search', 'real'] as const;
 type Suite = (typeof SUITES)[number];
 
 const flags = parseFlags(process.argv.slice(2));
 const QUICK = flags.has('quick');
-const only = flags
-  .get('only')
-  ?.split(',')
-  .map((name) => name.trim()) ?? [...SUITES];
+// The real server is opt-in (it needs InvokeAI installed and takes minutes to seed): `--real` alone runs it.
+const only =
+  flags
+    .get('only')
+    ?.split(',')
+    .map((name) => name.trim()) ?? (flags.has('real') ? ['real'] : SUITES.filter((suite) => suite !== 'real'));
 const unknown = only.filter((name) => !(SUITES as readonly string[]).includes(name));
 if (unknown.length > 0) {
   console.error(`bench: unknown suite ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);
@@ -105,7 +110,7 @@ function cacheMetrics(): SuiteResult | null {
   return { suite: 'cache', date: report.date, quick: QUICK, params: { source: 'bench/results/cache.json' }, load, metrics, details: null };
 }
 
-function suiteResult(name: 'sync' | 'grid' | 'memory' | 'export' | 'jobs' | 'search'): SuiteResult | null {
+function suiteResult(name: 'sync' | 'grid' | 'memory' | 'export' | 'jobs' | 'search' | 'real'): SuiteResult | null {
   const path = join(OUT, `${name}.json`);
   return existsSync(path) ? readJson<SuiteResult>(path) : null;
 }
@@ -183,6 +188,12 @@ if (!flags.has('table')) {
   if (selected.has('export')) await runSuite('export', 'bench/export.ts', quick);
   if (selected.has('jobs')) await runSuite('jobs', 'bench/jobs.ts', quick);
   if (selected.has('search')) await runSuite('search', 'bench/search.ts', quick);
+  if (selected.has('real'))
+    await runSuite('real', 'bench/real.ts', [
+      ...quick,
+      ...['n', 'root'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name)!] : [])),
+      ...(flags.has('grid') ? ['--grid'] : []),
+    ]);
 }
 
 // The table shows what this run measured (--table: every result on disk); summary.json holds every
@@ -195,6 +206,7 @@ const allResults = [
   suiteResult('export'),
   suiteResult('jobs'),
   suiteResult('search'),
+  suiteResult('real'),
 ].filter((result): result is SuiteResult => result !== null);
 printTable(allResults.filter((result) => flags.has('table') || selected.has(result.suite as Suite)));
 

@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { userIdOfToken } from './account/token-user';
+import { accountServices } from './account/account';
 import { InvokeClient, describeApiError } from './api';
 import { isCorruptionError } from './cache-recovery';
 import { AppError, describeError } from './errors';
@@ -57,9 +60,19 @@ export function createAppServices(config: AppServicesConfig): AppServices {
   const emit: Listener = (event, payload) => listeners.forEach((listener) => listener(event, payload));
   const mediaBase = config.mediaBase ?? { thumbnails: `${MEDIA_SCHEME}://thumbnails/`, images: `${MEDIA_SCHEME}://images/` };
 
+  /**
+   * Whose cache the session holds: the user signed in through Settings, else the user a pasted
+   * token names (so a pasted or expired token's data never lands in the cache without a user,
+   * which anyone signed out would see), else none.
+   */
+  const currentUser = (): string | null => settings.userId ?? userIdOfToken(config.tokens.get());
+  /** The user whose cache the open session holds (`currentUser` when it opened). */
+  let sessionUser: string | null = null;
   const openSession = (damaged: string | null = null): ServerSession => {
+    sessionUser = currentUser();
     const opened: ServerSession = new ServerSession({
       serverUrl: settings.get().server_url,
+      userId: sessionUser,
       cacheDir: settings.cacheDir,
       getToken: () => config.tokens.get(),
       setToken: (token) => config.tokens.set(token),
@@ -101,6 +114,24 @@ export function createAppServices(config: AppServicesConfig): AppServices {
     emit('gallery.changed', { images: true, boards: true, jobs: true });
   }
 
+  /** Signing in as someone else, or out: the session closes and the user's own cache opens. */
+  async function switchUser(userId: string | null, options: { removeCache: boolean }): Promise<void> {
+    const same = userId === sessionUser;
+    settings.setUser(userId);
+    if (same && !options.removeCache) {
+      // Signed in again as the same user: what waited in their cache goes now.
+      session.tokenChanged();
+      return;
+    }
+    const closing = session;
+    await exporting.stop(closing);
+    await closing.stop();
+    if (options.removeCache) rmSync(closing.cache.dir, { recursive: true, force: true });
+    session = openSession();
+    if (started) await session.start();
+    emit('gallery.changed', { images: true, boards: true, jobs: true });
+  }
+
   const settingsView = () => ({
     server_url: settings.get().server_url,
     has_token: config.tokens.get() !== null,
@@ -112,12 +143,20 @@ export function createAppServices(config: AppServicesConfig): AppServices {
     'app.mediaBase': () => mediaBase,
     'settings.get': settingsView,
     async 'settings.update'(input) {
-      if (input.token !== undefined) config.tokens.set(input.token);
+      if (input.token !== undefined) {
+        config.tokens.set(input.token);
+        // A pasted token speaks for its own user: the one signed in through Settings no longer applies.
+        settings.setUser(null);
+      }
       if (input.server_url !== undefined && input.server_url !== settings.get().server_url) {
         settings.update({ server_url: input.server_url });
         await switchServer();
+      } else if (currentUser() !== sessionUser) {
+        // Another user's token: their own cache.
+        await switchServer();
       } else if (input.token !== undefined) {
-        void session.probe();
+        // What waited for a sign-in (the outbox, uploads) goes now, with the new token.
+        session.tokenChanged();
       }
       return settingsView();
     },
@@ -165,6 +204,7 @@ export function createAppServices(config: AppServicesConfig): AppServices {
     'search.values': (input) => session.cache.searchValues(input.field, input.prefix),
     'search.facets': (input) => session.cache.facets(input.query),
     'search.models': () => session.cache.modelUsage(),
+    'search.prompts': (input) => session.cache.promptStacks(input),
     async 'images.details'(input) {
       const details = session.cache.imageDetails(input.image_name);
       if (!details) throw new AppError('not_found', `The image ${input.image_name} is not in the cache.`);
@@ -229,6 +269,7 @@ export function createAppServices(config: AppServicesConfig): AppServices {
     'uploads.start': (input) => session.uploads.start(input),
     'uploads.list': () => session.uploads.list(),
     ...exporting.handlers,
+    ...accountServices({ session: () => session, tokens: config.tokens, switchUser }).handlers,
   };
 
   return {

@@ -15,6 +15,8 @@ import { IvkJob, jobStatusFromWire, JobStatus } from '../shared/models';
  */
 export interface SessionOptions {
   serverUrl: string;
+  /** The signed-in user of a multi-user server: each user has a cache of their own. */
+  userId?: string | null;
   cacheDir: string;
   getToken: () => string | null;
   setToken: (token: string) => void;
@@ -36,6 +38,15 @@ export interface SessionOptions {
 
 const DEFAULT_SYNC_INTERVAL_MS = 60_000;
 const DEFAULT_PROBE_INTERVAL_MS = 5_000;
+/**
+ * Said while a multi-user server refuses the token (expired, revoked by a password change), there
+ * is none, or the user signed out: nothing is retried in a loop and nothing is dropped until a
+ * token is set.
+ */
+export const SIGN_IN_REQUIRED =
+  'The server no longer accepts your sign-in (it expired or was revoked). Queued changes and uploads wait until you sign in again.';
+export const NOT_SIGNED_IN = 'This server has user accounts: sign in to see its gallery. Queued changes and uploads wait until you do.';
+export const SIGNED_OUT = 'You are signed out of this server. Queued changes and uploads wait until you sign in.';
 const LIVE_INTERRUPTED =
   'Live updates are interrupted: the event connection to the server dropped and is reconnecting. The gallery still syncs.';
 
@@ -60,6 +71,11 @@ export class ServerSession {
   private eventsMissed = false;
   /** Set while the event socket is away although the server answers: said in the status. */
   private liveInterrupted = false;
+  /**
+   * Why a sign-in is needed: the server answered 401 (or refused the socket for the token), or
+   * the user signed out. Null otherwise; cleared by `tokenChanged`.
+   */
+  private signInReason: string | null = null;
   private syncFailures = 0;
   private syncRetry: NodeJS.Timeout | undefined;
   /** Set when this session replaced a damaged cache file; said until the rebuild's first sync. */
@@ -75,7 +91,7 @@ export class ServerSession {
     this.events = new InvokeEvents({ baseUrl: serverUrl, getToken });
     const opened = openCacheWithRecovery({
       dataDir: options.cacheDir,
-      profileKey: profileKeyFor(serverUrl),
+      profileKey: profileKeyFor(serverUrl, options.userId ?? null),
       damaged: options.damaged ?? null,
     });
     this.cache = opened.cache;
@@ -112,8 +128,9 @@ export class ServerSession {
       cache: this.cache,
       retryDelayMs: options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
       maxRetryDelayMs: options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,
-      isOnline: () => this.connection === 'online',
+      isOnline: () => this.connection === 'online' && !this.signInRequired,
       onUnreachable: (error) => this.wentOffline(error),
+      onSignInRequired: () => this.needsSignIn(),
       onServerFailed: (error) => this.noteFailure(error),
       // A sync confirms the server works again (and clears the failure it showed).
       onServerRecovered: () => this.requestSync(),
@@ -138,6 +155,11 @@ export class ServerSession {
     return this.options.serverUrl;
   }
 
+  /** Whether a sign-in is needed; read without the cache, so it answers on a closed session too. */
+  get signInRequired(): boolean {
+    return this.signInReason !== null;
+  }
+
   get isOnline(): boolean {
     return this.connection === 'online';
   }
@@ -152,7 +174,8 @@ export class ServerSession {
       last_sync: this.sync.lastSummary(),
       sync: progress,
       outbox: this.actions.pending,
-      message: this.failure ?? this.recoveryMessage ?? (this.liveInterrupted ? LIVE_INTERRUPTED : null),
+      sign_in_required: this.signInRequired,
+      message: this.signInReason ?? this.failure ?? this.recoveryMessage ?? (this.liveInterrupted ? LIVE_INTERRUPTED : null),
     };
   }
 
@@ -176,7 +199,7 @@ export class ServerSession {
     this.events.connect();
     await this.probe();
     this.every(this.options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS, () => {
-      if (this.isOnline) this.requestSync();
+      if (this.isOnline && !this.signInRequired) this.requestSync();
     });
     this.every(this.options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS, () => {
       if (!this.isOnline) void this.probe();
@@ -240,7 +263,7 @@ export class ServerSession {
    * interval. An unreachable server is the probe's business instead.
    */
   private retrySyncLater(error: unknown): void {
-    if (this.stopped || !this.isOnline) return;
+    if (this.stopped || !this.isOnline || this.signInRequired) return;
     if (error instanceof ApiError && error.kind === 'aborted') return;
     const base = this.options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
     const delay = Math.min(this.options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS, base * 2 ** this.syncFailures++);
@@ -274,6 +297,10 @@ export class ServerSession {
       this.wentOffline(error);
       return;
     }
+    if (isUnauthorized(error)) {
+      this.needsSignIn();
+      return;
+    }
     if (error instanceof ApiError && error.kind === 'aborted') return;
     this.failure = describeApiError(error);
     this.statusChanged();
@@ -291,6 +318,65 @@ export class ServerSession {
     }
   }
 
+  /**
+   * The server refuses the token. Actions and uploads stop at the entry they were sending and
+   * keep it; syncs are not retried; the status asks for a sign-in. The probe (`/app/version`
+   * needs no token) still tells online from offline.
+   */
+  private needsSignIn(reason = this.options.getToken() === null ? NOT_SIGNED_IN : SIGN_IN_REQUIRED): void {
+    // Signed out stays signed out: the 401s that follow say nothing new.
+    if (this.stopped || this.signInReason === reason || this.signInReason === SIGNED_OUT) return;
+    this.signInReason = reason;
+    clearTimeout(this.syncRetry);
+    this.statusChanged();
+  }
+
+  /** The user signed out (the token is forgotten): everything waits as for an expired sign-in. */
+  signedOut(): void {
+    this.needsSignIn(SIGNED_OUT);
+  }
+
+  /**
+   * A new token was set (or the old one removed): whatever waited for a sign-in goes now, in
+   * order: the outbox, then the uploads, then a sync; the socket reconnects with the new token.
+   */
+  tokenChanged(): void {
+    if (this.stopped) return;
+    const waited = this.signInRequired;
+    this.signInReason = null;
+    this.failure = null;
+    this.events.reconnectNow();
+    this.statusChanged();
+    if (!this.isOnline) {
+      void this.probe();
+      return;
+    }
+    if (!waited) {
+      this.requestSync();
+      return;
+    }
+    void this.actions.replay().then(() => {
+      if (this.stopped || this.signInRequired) return;
+      this.uploads.retryPending();
+      this.requestSync();
+    });
+  }
+
+  /**
+   * A refused or dropped socket on a multi-user server may be the token (the real server drops
+   * a user's sockets when their password changes, then refuses the old token): ask `/auth/me`,
+   * which answers 401 exactly when the token no longer counts.
+   */
+  private async checkSignIn(): Promise<void> {
+    if (this.stopped || this.signInRequired || !this.isOnline) return;
+    try {
+      if (!(await this.api.authStatus({ timeoutMs: 5_000 })).multiuser_enabled) return;
+      await this.api.me({ timeoutMs: 5_000 });
+    } catch (error) {
+      if (isUnauthorized(error)) this.needsSignIn();
+    }
+  }
+
   /** Reported once: the owner stops this session and opens one that rebuilds the cache. */
   cacheDamaged(reason: string): void {
     if (this.stopped || this.damageReported) return;
@@ -305,6 +391,8 @@ export class ServerSession {
     this.failure = null;
     if (this.eventsMissed && this.events.state !== 'connected') this.liveInterrupted = true;
     this.statusChanged();
+    // Nothing can be sent before a sign-in; `tokenChanged` sends it then.
+    if (this.signInRequired) return;
     void this.queue.refresh().catch(() => undefined);
     // Back online: send what waited, then read what changed while we were away.
     void this.actions.replay().then(() => {
@@ -356,6 +444,7 @@ export class ServerSession {
         } else if (change.state === 'disconnected') {
           this.eventsMissed = true;
           if (!this.isOnline) return;
+          if (change.reason === SOCKET_REFUSED || change.reason === 'io server disconnect') void this.checkSignIn();
           // The socket dropping may be the server going away, or only the socket: ask the server.
           void this.probe().then((online) => {
             if (!online || this.stopped || this.events.state === 'connected') return;
@@ -413,4 +502,11 @@ export class ServerSession {
       );
     }
   }
+}
+
+/** What Socket.IO's client says when the server's connect handler refuses the handshake. */
+const SOCKET_REFUSED = 'Connection rejected by server';
+
+function isUnauthorized(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
 }

@@ -47,6 +47,33 @@ export const ModelUsage = z.object({
 });
 export type ModelUsage = z.infer<typeof ModelUsage>;
 
+/** A page of the Prompts view: stacks of images sharing one exact positive prompt. */
+export const PromptStacksQuery = z
+  .object({
+    /** Words every listed prompt contains (any case). */
+    search: z.string().max(1000),
+    sort: z.enum(['count', 'recent']),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(500),
+  })
+  .strict();
+export type PromptStacksQuery = z.infer<typeof PromptStacksQuery>;
+export const PromptStacks = z.object({
+  stacks: z.array(
+    z.object({
+      prompt: z.string(),
+      images: z.number().int(),
+      /** For the thumbnail. */
+      newest_image: z.string(),
+      first_used: z.date(),
+      last_used: z.date(),
+    }),
+  ),
+  /** Whether stacks follow this page. */
+  more: z.boolean(),
+});
+export type PromptStacks = z.infer<typeof PromptStacks>;
+
 export const Board = z.object({
   board_id: z.string(),
   board_name: z.string(),
@@ -196,6 +223,11 @@ export const AppStatus = z.object({
   last_sync: SyncSummary.nullable(),
   sync: SyncProgress,
   outbox: z.number().int(),
+  /**
+   * The server refuses the token (expired or revoked): queued actions and uploads wait, and the
+   * UI asks the user to sign in again.
+   */
+  sign_in_required: z.boolean(),
   /** The last problem worth telling the user, in words. */
   message: z.string().nullable(),
 });
@@ -207,6 +239,18 @@ export const Settings = z.object({
   cache_dir: z.string(),
 });
 export type Settings = z.infer<typeof Settings>;
+
+/**
+ * The account on a multi-user server (InvokeAI 6.12+). `mode` is what `/auth/status` says, or
+ * `unknown` when the server could not be asked; `user` is who the token stands for (`/auth/me`).
+ * The token itself never crosses to the renderer.
+ */
+export const Account = z.object({
+  mode: z.enum(['single_user', 'multi_user', 'unknown']),
+  user: z.object({ email: z.string(), display_name: z.string().nullable(), is_admin: z.boolean() }).nullable(),
+  sign_in_required: z.boolean(),
+});
+export type Account = z.infer<typeof Account>;
 
 export const CacheStats = z.object({
   images: z.number().int(),
@@ -323,6 +367,7 @@ export const invokeContract = {
   'images.details': { input: z.object({ image_name: ImageName }).strict(), output: ImageDetails },
   'search.facets': { input: z.object({ query: GalleryQuery }).strict(), output: Facets },
   'search.models': { input: Empty, output: ModelUsage },
+  'search.prompts': { input: PromptStacksQuery, output: PromptStacks },
   /** Autocomplete for the search box: cached values of a field starting with `prefix` (any case). */
   'search.values': {
     input: z.object({ field: z.enum(['model', 'base', 'scheduler', 'lora', 'board']), prefix: z.string().max(200) }).strict(),
@@ -357,6 +402,19 @@ export const invokeContract = {
   'queue.clear': { input: Empty, output: Count },
   'uploads.start': { input: UploadRequest.strict(), output: z.array(UploadItem) },
   'uploads.list': { input: Empty, output: z.array(UploadItem) },
+  /** Asks the server whether it has accounts, and who the app is signed in as. */
+  'account.get': { input: Empty, output: Account },
+  /** Signs in with e-mail and password (`/auth/login`); the token goes to the token store only. */
+  'account.signIn': {
+    input: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024), remember_me: z.boolean() }).strict(),
+    output: Account,
+  },
+  /**
+   * Forgets the token (the server's logout does not revoke it) and tells the server; the gallery
+   * closes that user's cache, which stays on this computer for their next sign-in unless
+   * `remove_cache` (then it is deleted, with any changes still queued in it).
+   */
+  'account.signOut': { input: z.object({ remove_cache: z.boolean() }).strict(), output: Account },
   /** Whether this host can hand files to the desktop (drag out, clipboard image, folder dialog): the Electron app yes, the test host no. */
   'images.desktop': { input: Empty, output: z.object({ available: z.boolean() }) },
   /** The native folder dialog; `available` false where there is none (the test host): then type a path. */

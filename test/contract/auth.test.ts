@@ -7,6 +7,7 @@
 import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { InvokeClient } from '../../src/main/api/client';
+import { userIdOfToken } from '../../src/main/account/token-user';
 import { ApiError } from '../../src/main/api/errors';
 import { runTag, useTarget } from './harness';
 import { ADMIN, bearer, MEMBER, signIn, useMultiUserTarget } from './multiuser';
@@ -29,6 +30,9 @@ describe('multi-user server: sign-in', () => {
     expect(res.status).toBe(200);
     expectResponse('get', '/api/v1/auth/status', res);
     expect(res.json).toEqual({ setup_required: false, multiuser_enabled: true, strict_password_checking: false, admin_email: null });
+    // A token the server no longer takes does not stop the probe: the app asks it after a 401.
+    const stale = await t.anonymous.request('GET', '/api/v1/auth/status', { headers: bearer('not.a.token') });
+    expect(stale.status).toBe(200);
   });
 
   it('answers the version without a token and refuses everything else with 401', async () => {
@@ -52,6 +56,8 @@ describe('multi-user server: sign-in', () => {
     expect(me.status).toBe(200);
     expectComponent('UserDTO', me.json);
     expect(me.json.user_id).toBe(res.json.user.user_id);
+    // The app files a token's data under the user its claim names (src/main/account/token-user.ts).
+    expect(userIdOfToken(res.json.token)).toBe(res.json.user.user_id);
     const week = await t.anonymous.post('/api/v1/auth/login', { email: MEMBER.email, password: MEMBER.password, remember_me: true });
     expect(week.json.expires_in).toBe(604_800);
   });

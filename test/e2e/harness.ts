@@ -5,6 +5,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, afterEach, beforeAll, beforeEach, expect, onTestFailed, vi } from 'vitest';
 import { startStandIn, type StandIn, type StandInOptions } from '../server';
 import { startHost, type Host } from '../host/host';
+import type { TokenStore } from '../../src/main/settings/settings';
 import { BROWSER_ARGS, findBrowser, NO_BROWSER_FIX } from '../support/browser';
 
 /**
@@ -35,6 +36,8 @@ export interface E2eOptions {
   viewport?: { width: number; height: number };
   /** Runs on the stand-in before the app first connects to it (setup behind the app's back). */
   prepare?: (server: StandIn) => void | Promise<void>;
+  /** The app's token store, made once the stand-in runs (a multi-user stand-in needs a token to sync). */
+  tokens?: (server: StandIn) => TokenStore;
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -49,7 +52,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2eContext> {
   let browser: Browser | undefined;
   try {
     await options.prepare?.(server);
-    host = await startHost({ serverUrl: server.url, dataDir });
+    host = await startHost({ serverUrl: server.url, dataDir, ...(options.tokens ? { tokens: options.tokens(server) } : {}) });
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
     // "Copy prompt" writes to the clipboard; the test reads it back.

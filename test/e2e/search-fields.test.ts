@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ImageRecord } from '../server/store';
-import { UI_TIMEOUT, expectGallery, galleryCount, resetUi, useE2e } from './harness';
-import { plural, viewImages } from './expected';
+import { UI_TIMEOUT, expectGallery, galleryCount, resetUi, statusBar, useE2e } from './harness';
+import { plural, viewImages, viewNames } from './expected';
+import { formatTerm } from '../../src/shared/query';
 
 /**
  * The search language in the search box: terms become chips, a term it cannot read is a marked
@@ -15,6 +16,7 @@ beforeEach(async () => {
 });
 
 interface Meta {
+  positive_prompt?: string;
   model?: { name?: string };
   steps?: number;
   loras?: { model: { name: string } }[];
@@ -183,6 +185,79 @@ describe('search fields', () => {
     await expectGallery(
       page,
       images.filter((image) => meta(image).model?.name?.toLowerCase().startsWith(model.toLowerCase())).map((image) => image.image_name),
+    );
+  });
+
+  it('stacks images by exact prompt in the Prompts view, by count or date, narrowed by words; a stack opens as a search', async () => {
+    const { page, server } = e2e();
+    // The stand-in's prompts are all different: the same prompt again, three times and once
+    // (as "Invoke" again would), so stacks differ in size. This is the file's last test.
+    const [first, second] = viewImages(server).filter((image) => meta(image).positive_prompt);
+    for (const source of [first!, first!, first!, second!]) {
+      const { image_origin, image_category, width, height, is_intermediate, board_id, session_id, node_id, metadata } = source;
+      server.state.gallery.addImage({
+        ...{ image_origin, image_category, width, height, is_intermediate, board_id, session_id, node_id, metadata },
+        workflow: null,
+        graph: null,
+        source: source.source,
+      });
+      // A millisecond apart, so creation order is one order on both sides.
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    await statusBar(page).getByRole('button', { name: 'Sync now' }).click();
+    await expectGallery(page, viewNames(server));
+    const stacks = new Map<string, ImageRecord[]>();
+    for (const image of viewImages(server, { categories: [] })) {
+      const prompt = meta(image).positive_prompt;
+      if (prompt) stacks.set(prompt, [...(stacks.get(prompt) ?? []), image]);
+    }
+    const created = (image: ImageRecord) => Date.parse(`${image.created_at.replace(' ', 'T')}Z`);
+    const newest = (images: ImageRecord[]) => Math.max(...images.map(created));
+    const byCount = [...stacks].sort((a, b) => b[1].length - a[1].length || newest(b[1]) - newest(a[1]));
+    const byDate = [...stacks].sort((a, b) => newest(b[1]) - newest(a[1]));
+
+    await page.getByRole('complementary', { name: 'Facets' }).getByRole('button', { name: 'Prompts…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Prompts' });
+    const list = dialog.getByRole('list', { name: 'Prompt stacks' });
+    await list.waitFor({ timeout: UI_TIMEOUT });
+    const shown = async () => {
+      const items = list.getByRole('listitem');
+      return Promise.all(
+        (await items.all()).map(async (item) => [
+          await item.locator('.prompt-text').textContent(),
+          await item.locator('.prompt-count').textContent(),
+        ]),
+      );
+    };
+    const want = (entries: [string, ImageRecord[]][], count = 60) =>
+      entries.slice(0, count).map(([prompt, images]) => [prompt, plural(images.length, 'image')]);
+    await expect.poll(shown).toEqual(want(byCount));
+    await page.screenshot({ path: '/tmp/ivk-search-prompts.png' });
+    await dialog.getByRole('button', { name: 'More prompts' }).click();
+    await expect.poll(shown).toEqual(want(byCount, 120));
+
+    await dialog.getByLabel('Sort').selectOption('recent');
+    await expect.poll(shown).toEqual(want(byDate));
+    const word = byCount[0]![0].split(/\s+/).find((w) => /^[a-z]{4,}$/i.test(w))!;
+    await dialog.getByRole('searchbox', { name: 'Find prompts containing' }).fill(word);
+    await expect.poll(shown).toEqual(want(byDate.filter(([prompt]) => prompt.toLowerCase().includes(word.toLowerCase()))));
+
+    const [prompt, images] = byCount[0]!;
+    expect(images).toHaveLength(4);
+    await dialog.getByRole('searchbox', { name: 'Find prompts containing' }).fill('');
+    await dialog.getByLabel('Sort').selectOption('count');
+    await expect.poll(shown).toEqual(want(byCount));
+    await list.getByRole('listitem').first().getByRole('button').click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.getByRole('searchbox', { name: 'Search prompts and names' }).inputValue())
+      .toBe(formatTerm('prompt', prompt));
+    // The grid keeps its view (general images here): the stack's images within it.
+    await expectGallery(
+      page,
+      viewImages(server)
+        .filter((image) => meta(image).positive_prompt === prompt)
+        .map((image) => image.image_name),
     );
   });
 });

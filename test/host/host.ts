@@ -7,7 +7,7 @@ import { basename, extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { dispatch } from '../../src/main/ipc/dispatch';
 import { createAppServices, type AppServices } from '../../src/main/services';
-import { memoryTokens } from '../../src/main/settings/settings';
+import { memoryTokens, type TokenStore } from '../../src/main/settings/settings';
 import { CONTENT_SECURITY_POLICY, metaContentSecurityPolicy } from '../../src/main/window/security';
 import { decodeWire, encodeWire } from '../../src/shared/wire-json';
 
@@ -23,6 +23,8 @@ export interface HostOptions {
   port?: number;
   /** The built renderer (`npm run build` writes out/renderer). */
   rendererDir?: string;
+  /** Where the token of a multi-user server lives; default in memory, from IVK_TOKEN. */
+  tokens?: TokenStore;
 }
 
 export interface Host {
@@ -60,7 +62,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   const services = createAppServices({
     rootDir: options.dataDir,
-    tokens: memoryTokens(process.env.IVK_TOKEN ?? null),
+    tokens: options.tokens ?? memoryTokens(process.env.IVK_TOKEN ?? null),
     serverUrl: options.serverUrl,
     mediaBase: { thumbnails: `${origin}/media/thumbnails/`, images: `${origin}/media/images/` },
   });

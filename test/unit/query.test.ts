@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   complete,
   completingAt,
+  formatTerm,
   parseQuery,
   removeTerm,
   toggleTerm,
@@ -94,6 +95,26 @@ describe('search language', () => {
     expect(reasons('cfg:9..2')[0]).toMatch(/starts after it ends/);
     expect(reasons('model:')[0]).toMatch(/needs a value/);
     expect(parsed.terms.filter((t) => !t.valid)).toHaveLength(9);
+  });
+
+  it('reads prompt: as the whole prompt exactly, escapes included, and writes any prompt back as a term that reads the same', () => {
+    expect(conditions(parseQuery('prompt:"  Fox, snow " owl'))).toEqual([
+      [{ field: 'prompt', prompt: '  Fox, snow ' }],
+      [{ field: 'text', text: 'owl', phrase: false }],
+    ]);
+    expect(conditions(parseQuery(String.raw`prompt:"say \"hi\"\nback\\slash \x"`))).toEqual([
+      [{ field: 'prompt', prompt: 'say "hi"\nback\\slash \\x' }],
+    ]);
+    for (const prompt of ['a "quoted" fox', 'two\nlines', String.raw`back\slash\n not a break`, 'x'.repeat(5000), '"', '\\']) {
+      const term = formatTerm('prompt', prompt);
+      expect(term).not.toMatch(/\n/);
+      expect(conditions(parseQuery(`${term} -owl`)), prompt).toEqual([
+        [{ field: 'prompt', prompt }],
+        [{ field: 'text', text: 'owl', phrase: false, negate: true }],
+      ]);
+    }
+    expect(reasons('prompt:""')[0]).toMatch(/prompt: needs the prompt/);
+    expect(reasons(`prompt:"${'x'.repeat(20_001)}"`)[0]).toMatch(/longer than any prompt/);
   });
 
   it('survives every operator alone, as a marked term or nothing, never an error', () => {

@@ -50,6 +50,8 @@ export interface ActionsOptions {
   maxRetryDelayMs?: number;
   /** Whether to try the server now; replay also stops by itself when the server is unreachable. */
   isOnline: () => boolean;
+  /** The server refused the token (401): the entry stays at the head of the outbox until a sign-in. */
+  onSignInRequired?: (error: ApiError) => void;
   /** The server could not be reached while replaying. */
   onUnreachable: (error: ApiError) => void;
   /** The server failed an entry that will be tried again (5xx, a damaged answer). */
@@ -205,6 +207,11 @@ export class Actions {
       if (!(error instanceof ApiError)) throw error;
       if (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'aborted') {
         this.options.onUnreachable(error);
+        return 'offline';
+      }
+      if (error.status === 401) {
+        // Not a refusal of the action but of who sends it: it waits, untouched, for a new token.
+        this.options.onSignInRequired?.(error);
         return 'offline';
       }
       const serverFault = (error.status ?? 0) >= 500 || error.kind === 'invalid_payload' || error.kind === 'not_json';

@@ -110,6 +110,19 @@ export class InvokeEvents extends TypedEmitter<InvokeEventMap> {
     this.socket.connect();
   }
 
+  /**
+   * Tries again now instead of at the next backoff step: a new token was set, and a handshake
+   * the server refused for the old one would otherwise wait up to the longest backoff.
+   */
+  reconnectNow(): void {
+    if (this.closed || this.socket.connected) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.retryAttempt = 0;
+    this.setConnection({ state: 'connecting' });
+    this.socket.connect();
+  }
+
   /** Disconnects for good (until `connect` again); listeners stay registered. */
   close(): void {
     this.closed = true;

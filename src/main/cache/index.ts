@@ -17,6 +17,8 @@ import type {
   QueueSummary,
   Facets,
   ModelUsage,
+  PromptStacks,
+  PromptStacksQuery,
 } from '../../shared/ipc';
 import type { ImageCategory, IvkDnnModel, IvkImage, IvkJob } from '../../shared/models';
 import { imageNamesInOutput } from '../../shared/invokeai/results';
@@ -34,6 +36,7 @@ import * as models from './models';
 import { Outbox } from './outbox';
 import { facetCounts } from './facets';
 import { modelUsage } from './model-usage';
+import { promptStacks } from './prompt-stacks';
 import { isValidProfileKey } from './profile';
 import { searchValues, type ValueField } from './search-values';
 import * as upkeep from './search-upkeep';
@@ -180,6 +183,11 @@ export class Cache {
   /** Images per model and per LoRA, for the Models view. */
   modelUsage(): ModelUsage {
     return modelUsage(this.db);
+  }
+
+  /** A page of the Prompts view: images grouped by exact positive prompt. */
+  promptStacks(query: PromptStacksQuery): PromptStacks {
+    return promptStacks(this.db, query);
   }
 
   /** Cached values of a search field starting with `prefix`, for autocomplete. */

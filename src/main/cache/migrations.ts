@@ -451,7 +451,89 @@ const v4: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4];
+/** Adds image `id` to the stack of `prompt` when it is visible and the prompt is not empty. */
+const stackImage = (id: string, prompt: string) => `
+  INSERT INTO prompt_stacks (prompt) SELECT ${prompt} WHERE ${prompt} <> '' AND ${visibleId(id)} ON CONFLICT (prompt) DO NOTHING;
+  INSERT INTO image_prompts (image_id, stack) SELECT ${id}, s.id FROM prompt_stacks AS s WHERE s.prompt = ${prompt} AND ${visibleId(id)};`;
+
+/**
+ * Prompt stacks (the Prompts view): visible images grouped by their exact positive prompt, with
+ * how many there are and the first and last image (ids are creation times, see SLOTS_PER_MS).
+ * `prompt_stacks` holds each distinct prompt once (its UNIQUE index finds a prompt's stack when
+ * metadata is written); `image_prompts` ties each visible image with a prompt to its stack, so
+ * opening a stack (`prompt:"…"`) and keeping first/last right when an image goes are index seeks
+ * on (stack, image_id). The view's pages are read from the count and last-use indexes, and
+ * triggers keep everything current through every write, as for facet_counts. Filled from the
+ * cached metadata; nothing is fetched again.
+ */
+const v5: Migration = {
+  version: 5,
+  name: 'prompt stacks',
+  up(db) {
+    db.exec(`
+      CREATE TABLE prompt_stacks (
+        id INTEGER PRIMARY KEY,
+        prompt TEXT NOT NULL UNIQUE,
+        n INTEGER NOT NULL DEFAULT 0,
+        first_id INTEGER,
+        last_id INTEGER
+      );
+      CREATE INDEX prompt_stacks_by_count ON prompt_stacks(n, last_id);
+      CREATE INDEX prompt_stacks_by_last ON prompt_stacks(last_id);
+      CREATE TABLE image_prompts (
+        image_id INTEGER PRIMARY KEY,
+        stack INTEGER NOT NULL
+      );
+      CREATE INDEX image_prompts_by_stack ON image_prompts(stack, image_id);
+
+      INSERT INTO prompt_stacks (prompt, n, first_id, last_id)
+        SELECT m.positive_prompt, count(*), min(i.id), max(i.id)
+        FROM image_metadata AS m JOIN images AS i ON i.id = m.image_id
+        WHERE i.deleted = 0 AND i.is_intermediate = 0 AND m.positive_prompt <> ''
+        GROUP BY m.positive_prompt;
+      INSERT INTO image_prompts (image_id, stack)
+        SELECT m.image_id, s.id FROM image_metadata AS m JOIN images AS i ON i.id = m.image_id
+        JOIN prompt_stacks AS s ON s.prompt = m.positive_prompt
+        WHERE i.deleted = 0 AND i.is_intermediate = 0;
+
+      -- The stack's own figures follow its images (created after the fill above, which counted them).
+      CREATE TRIGGER image_prompts_added AFTER INSERT ON image_prompts BEGIN
+        UPDATE prompt_stacks SET n = n + 1, first_id = min(coalesce(first_id, new.image_id), new.image_id),
+          last_id = max(coalesce(last_id, new.image_id), new.image_id)
+        WHERE id = new.stack;
+      END;
+      CREATE TRIGGER image_prompts_removed AFTER DELETE ON image_prompts BEGIN
+        UPDATE prompt_stacks SET n = n - 1,
+          first_id = (SELECT min(image_id) FROM image_prompts WHERE stack = old.stack),
+          last_id = (SELECT max(image_id) FROM image_prompts WHERE stack = old.stack)
+        WHERE id = old.stack;
+        DELETE FROM prompt_stacks WHERE id = old.stack AND n <= 0;
+      END;
+
+      CREATE TRIGGER prompts_metadata_inserted AFTER INSERT ON image_metadata BEGIN
+        ${stackImage('new.image_id', 'new.positive_prompt')}
+      END;
+      CREATE TRIGGER prompts_metadata_changed AFTER UPDATE OF positive_prompt ON image_metadata
+      WHEN old.positive_prompt IS NOT new.positive_prompt BEGIN
+        DELETE FROM image_prompts WHERE image_id = old.image_id;
+        ${stackImage('new.image_id', 'new.positive_prompt')}
+      END;
+      CREATE TRIGGER prompts_metadata_deleted AFTER DELETE ON image_metadata BEGIN
+        DELETE FROM image_prompts WHERE image_id = old.image_id;
+      END;
+      CREATE TRIGGER prompts_image_changed AFTER UPDATE OF deleted, is_intermediate ON images
+      WHEN old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate BEGIN
+        DELETE FROM image_prompts WHERE image_id = old.id;
+        ${stackImage('new.id', '(SELECT positive_prompt FROM image_metadata WHERE image_id = new.id)')}
+      END;
+      CREATE TRIGGER prompts_image_deleted AFTER DELETE ON images BEGIN
+        DELETE FROM image_prompts WHERE image_id = old.id;
+      END;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
 
 export const SCHEMA_VERSION = migrations.length;
 

@@ -123,6 +123,8 @@ function predicate(condition: Condition): Predicate | null {
       return rows(`i.id IN (${outputsOfJobs(JOB_ITEMS)})`, [condition.itemId, condition.itemId]);
     case 'batch':
       return rows(`i.id IN (${outputsOfJobs(BATCH_ITEMS)})`, [likePrefix(condition.value), likePrefix(condition.value)]);
+    case 'prompt':
+      return rows(`i.id IN (${STACK_IMAGES})`, [condition.prompt]);
   }
 }
 
@@ -139,6 +141,8 @@ function outputsOfJobs(items: string): string {
 
 const JOB_ITEMS = 'FROM jobs AS j WHERE j.item_id = ?';
 const BATCH_ITEMS = `FROM jobs AS j WHERE j.batch_id ${LIKE}`;
+/** The images of one prompt stack (migration 5), by the exact prompt. */
+const STACK_IMAGES = 'SELECT image_id FROM image_prompts WHERE stack = (SELECT id FROM prompt_stacks WHERE prompt = ?)';
 
 /** An index read listing every image the term can hold, for terms rare enough to start from. */
 function driver(condition: Condition): { sql: string; params: Params } | null {
@@ -162,6 +166,8 @@ function driver(condition: Condition): { sql: string; params: Params } | null {
       return { sql: outputsOfJobs(JOB_ITEMS), params: [condition.itemId, condition.itemId] };
     case 'batch':
       return { sql: outputsOfJobs(BATCH_ITEMS), params: [likePrefix(condition.value), likePrefix(condition.value)] };
+    case 'prompt':
+      return { sql: STACK_IMAGES, params: [condition.prompt] };
     default:
       return null;
   }

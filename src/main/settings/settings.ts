@@ -12,6 +12,11 @@ const StoredSettings = z.object({
   server_url: z.url({ protocol: /^https?$/ }).catch(DEFAULT_SERVER_URL),
   /** Where caches live; default `<data folder>/cache`. */
   cache_dir: z.string().min(1).nullable().catch(null),
+  /**
+   * Server URL -> the id of the user signed in there (multi-user servers), which picks that
+   * user's cache. An id, not a secret: the token is in the TokenStore.
+   */
+  users: z.record(z.string(), z.string()).catch({}),
 });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 
@@ -41,11 +46,22 @@ export class SettingsStore {
     defaults: Partial<StoredSettings> = {},
   ) {
     this.file = join(rootDir, 'settings.json');
-    this.current = StoredSettings.parse({ server_url: DEFAULT_SERVER_URL, cache_dir: null, ...this.readFile(), ...defaults });
+    this.current = StoredSettings.parse({ server_url: DEFAULT_SERVER_URL, cache_dir: null, users: {}, ...this.readFile(), ...defaults });
   }
 
   get(): StoredSettings {
     return { ...this.current };
+  }
+
+  /** The user signed in on the current server, or null (single-user, or signed out). */
+  get userId(): string | null {
+    return this.current.users[this.current.server_url] ?? null;
+  }
+
+  /** Records (or with null, forgets) who is signed in on the current server. */
+  setUser(userId: string | null): void {
+    const { [this.current.server_url]: _previous, ...others } = this.current.users;
+    this.update({ users: userId === null ? others : { ...others, [this.current.server_url]: userId } });
   }
 
   get cacheDir(): string {

@@ -79,12 +79,25 @@ async function readStates(ctx: RunContext): Promise<Map<string, ImageState>> {
   }
 }
 
-/** Fetches DTOs and writes them; `since` protects rows written after the list was taken. */
+/**
+ * Fetches DTOs and writes them; `since` protects rows written after the list was taken. The next
+ * batch is asked for before this one is written, so the server answers while the cache writes
+ * (one request ahead: at most two batches in memory).
+ */
 async function fetchImages(ctx: RunContext, names: readonly string[], changes: ImageChanges, since?: number): Promise<void> {
   let done = 0;
   ctx.report('images', 0, names.length);
-  for (const batch of chunk(names, BATCH)) {
-    const { values, unreadable } = await fetchTolerant(batch, (some) => ctx.api.imagesByNames(some, { signal: ctx.signal }));
+  const batches = chunk(names, BATCH);
+  const fetchBatch = (batch: readonly string[]) => {
+    const fetched = fetchTolerant(batch, (some) => ctx.api.imagesByNames(some, { signal: ctx.signal }));
+    // Awaited below; a failure while the previous batch is being written must not go unhandled meanwhile.
+    fetched.catch(() => undefined);
+    return fetched;
+  };
+  let ahead = batches.length > 0 ? fetchBatch(batches[0]!) : null;
+  for (const [index, batch] of batches.entries()) {
+    const { values, unreadable } = await ahead!;
+    ahead = index + 1 < batches.length ? fetchBatch(batches[index + 1]!) : null;
     for (const slice of chunk(values, SLICE)) {
       const written = ctx.cache.upsertImages(slice, since === undefined ? {} : { skipTouchedSince: since });
       changes.added += written.added.length;

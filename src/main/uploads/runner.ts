@@ -23,7 +23,7 @@ export interface UploadRunnerOptions {
   onUploaded: (dto: ImageDTO) => void | Promise<void>;
   /** The server accepted a file (2xx) but its answer could not be read: a sync brings the image in. */
   onUploadedUnread?: () => void;
-  /** A file waits because the server is absent or failing (the session shows why). */
+  /** A file waits because the server is absent, failing or refuses the token (the session shows why). */
   onServerAbsent?: (error: unknown) => void;
   /** Every item, after any of them changes state or makes progress. */
   onChange?: (items: UploadItem[]) => void;
@@ -165,6 +165,13 @@ export class UploadRunner {
         this.options.onUploadedUnread?.();
         return;
       }
+      if (signInRefused(error)) {
+        // The server refused the token, not the file: it waits, with the others, for a sign-in.
+        this.serverAbsent = WAITING_FOR_SIGN_IN;
+        this.update(pending.id, { state: 'queued', progress: 0, error: WAITING_FOR_SIGN_IN });
+        this.options.onServerAbsent?.(error);
+        return;
+      }
       // Only a server that answers and fails counts against the file; an absent one does not.
       const failures = (this.failures.get(pending.id) ?? 0) + (serverFailed(error) ? 1 : 0);
       this.failures.set(pending.id, failures);
@@ -208,6 +215,7 @@ export class UploadRunner {
 }
 
 const WAITING_FOR_SERVER = 'Waiting for the server: it cannot be reached right now. The upload will resume when it is back.';
+const WAITING_FOR_SIGN_IN = 'Waiting for you to sign in again: the server no longer accepts your sign-in. The upload resumes then.';
 const SERVER_FAILING = 'Waiting for the server: it failed to take the file. The upload will go again shortly.';
 
 function newItem(pending: PendingUpload, error: string | null): UploadItem {
@@ -222,6 +230,10 @@ function serverAbsent(error: unknown): boolean {
   if (!(error instanceof ApiError)) return false;
   const { info } = error;
   return info.kind === 'unreachable' || info.kind === 'timeout' || serverFailed(error);
+}
+
+function signInRefused(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
 }
 
 function serverFailed(error: unknown): boolean {

@@ -7,8 +7,13 @@ import { parseQuery, tokenize, type Term } from './parse';
  * operation on it, guided by the parser's positions.
  */
 
-/** `field:value`, the value quoted when it holds a space (quotes inside cannot be written, so they go). */
+/**
+ * `field:value`, the value quoted when it holds a space (quotes inside cannot be written, so they
+ * go), except an exact prompt, which keeps every character: quotes, backslashes and line breaks
+ * are escaped (see parse.ts).
+ */
 export function formatTerm(field: FieldName, value: string): string {
+  if (field === 'prompt') return `prompt:"${value.replace(/[\\"]/g, (c) => `\\${c}`).replaceAll('\n', '\\n')}"`;
   const clean = value.replaceAll('"', '');
   return `${field}:${/\s/.test(clean) || clean === '' ? `"${clean}"` : clean}`;
 }

@@ -23,6 +23,7 @@ export const FIELDS = {
   has: { kind: 'choice', hint: 'has:prompt, has:workflow' },
   job: { kind: 'job', hint: 'the images one job made, by its number: job:42' },
   batch: { kind: 'batch', hint: 'the images of one batch, by its id or the start of it: batch:3f2a' },
+  prompt: { kind: 'exact', hint: 'the whole positive prompt, exactly (\\" for a quote): prompt:"a fox in the snow"' },
 } as const;
 
 export type FieldName = keyof typeof FIELDS;

@@ -24,6 +24,8 @@ import { hasWord } from './words';
  *   seed:42  steps:>=30  cfg:5..8.5  w:<1024  h:768       numbers, comparisons, ranges (inclusive)
  *   size:1024x1024  ratio:portrait  category:user  is:starred  has:prompt  has:workflow
  *   date:2026  date:2026-08  date:>2026-01-01  date:2026-01..2026-03   (local calendar days)
+ *   prompt:"a fox, snow"  the whole positive prompt, exactly; \" \\ \n inside stand for a
+ *                         quote, a backslash and a line break (formatPrompt writes them)
  */
 
 export type NumberCompare =
@@ -44,7 +46,9 @@ export type Condition =
   | { field: 'has'; flag: 'prompt' | 'workflow' }
   /** The outputs of one queue item (its `item_id`), or of every item of a batch (id prefix). */
   | { field: 'job'; itemId: number }
-  | { field: 'batch'; value: string };
+  | { field: 'batch'; value: string }
+  /** The whole positive prompt, exactly as stored (a prompt stack). */
+  | { field: 'prompt'; prompt: string };
 
 interface TermBase {
   /** The term as typed, without the OR joining it to the one before. */
@@ -71,6 +75,8 @@ export interface ParsedQuery {
 /** More than any real search; a pasted essay becomes this many terms and one marked term. */
 export const MAX_TERMS = 32;
 const MAX_VALUE_LENGTH = 200;
+/** An exact prompt is compared whole, so it is not cut at MAX_VALUE_LENGTH; longer is no prompt. */
+const MAX_PROMPT_LENGTH = 20_000;
 
 interface Token {
   start: number;
@@ -97,6 +103,20 @@ export function tokenize(input: string): Token[] {
     const end = close === -1 ? n : close + 1;
     return { value: input.slice(from + 1, close === -1 ? n : close), end };
   };
+  // An exact prompt may hold quotes and line breaks (the box is one line): it is written with
+  // backslash escapes, read back here.
+  const readEscaped = (from: number) => {
+    let value = '';
+    let i = from + 1;
+    for (; i < n && input[i] !== '"'; i++) {
+      const next = input[i + 1];
+      if (input[i] === '\\' && next !== undefined && (next === '"' || next === '\\' || next === 'n')) {
+        value += next === 'n' ? '\n' : next;
+        i++;
+      } else value += input[i];
+    }
+    return { value, end: Math.min(i + 1, n) };
+  };
   const readWord = (from: number) => {
     let end = from;
     while (end < n && !isSpace(end)) end++;
@@ -121,7 +141,7 @@ export function tokenize(input: string): Token[] {
       const field = prefix[0].slice(0, -1).toLowerCase();
       const valueAt = p + prefix[0].length;
       if (input[valueAt] === '"') {
-        const { value, end } = readQuoted(valueAt);
+        const { value, end } = field === 'prompt' ? readEscaped(valueAt) : readQuoted(valueAt);
         tokens.push({ start, end, negate, field, value, quoted: true, valueStart: valueAt + 1 });
         p = end;
       } else {
@@ -219,6 +239,12 @@ function dateCondition(value: string): Outcome {
 }
 
 function fieldCondition(field: FieldName, raw: string): Outcome {
+  if (field === 'prompt') {
+    if (raw.trim() === '') return { reason: `prompt: needs the prompt (${FIELDS.prompt.hint})` };
+    return raw.length > MAX_PROMPT_LENGTH
+      ? { reason: `prompt: is longer than any prompt (${MAX_PROMPT_LENGTH.toLocaleString('en')} characters at most)` }
+      : { condition: { field, prompt: raw } };
+  }
   const value = raw.trim().slice(0, MAX_VALUE_LENGTH);
   if (value === '') return { reason: `${field}: needs a value (${FIELDS[field].hint})` };
   const lower = value.toLowerCase();

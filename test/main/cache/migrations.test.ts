@@ -118,6 +118,44 @@ describe('migrations', () => {
     cache.close();
   });
 
+  it('migration 5 stacks the visible images of metadata cached before it by exact prompt, fetching nothing', () => {
+    const { db, dir } = freshDb();
+    migrate(db, 4);
+    const image = (id: number, name: string, deleted = 0) =>
+      db.run(
+        'image',
+        'INSERT INTO images (id, image_name, category, created_at, touched_at, metadata_state, deleted) VALUES (?, ?, ?, ?, 1, 1, ?)',
+        [id * 1024, name, 'general', id, deleted],
+      );
+    const prompt = (id: number, text: string | null) =>
+      db.run('metadata', 'INSERT INTO image_metadata (image_id, json, positive_prompt) VALUES (?, ?, ?)', [id * 1024, '{}', text]);
+    image(1, 'a.png');
+    image(2, 'b.png');
+    image(3, 'c.png');
+    image(4, 'd.png', 1);
+    image(5, 'e.png');
+    prompt(1, 'red fox');
+    prompt(2, 'red fox');
+    prompt(3, 'Red fox');
+    prompt(4, 'red fox');
+    prompt(5, null);
+    db.close();
+    const cache = openCache({ dataDir: dir, profileKey: 'p' });
+    expect(cache.promptStacks({ search: '', sort: 'count', offset: 0, limit: 10 })).toEqual({
+      stacks: [
+        { prompt: 'red fox', images: 2, newest_image: 'b.png', first_used: new Date(1), last_used: new Date(2) },
+        { prompt: 'Red fox', images: 1, newest_image: 'c.png', first_used: new Date(3), last_used: new Date(3) },
+      ],
+      more: false,
+    });
+    cache.writeMetadata([{ image_name: 'e.png', json: { positive_prompt: 'red fox' } }]);
+    expect(cache.promptStacks({ search: '', sort: 'count', offset: 0, limit: 1 }).stacks[0]).toMatchObject({
+      images: 3,
+      newest_image: 'e.png',
+    });
+    cache.close();
+  });
+
   it('leaves the file at the last complete version when a migration fails', () => {
     const { db } = freshDb();
     db.exec('CREATE TABLE images (x INTEGER)');

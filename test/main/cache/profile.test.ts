@@ -11,6 +11,17 @@ describe('profileKeyFor', () => {
     expect(key).toMatch(/^127\.0\.0\.1-9090-[0-9a-f]{12}$/);
   });
 
+  it('gives each user of a multi-user server a cache of their own, and keeps the single-user key unchanged', () => {
+    const server = profileKeyFor('http://127.0.0.1:9090');
+    const ada = profileKeyFor('http://127.0.0.1:9090', 'c7f1a2e4-0000-4000-8000-000000000001');
+    const bob = profileKeyFor('http://127.0.0.1:9090/', 'c7f1a2e4-0000-4000-8000-000000000002');
+    expect(new Set([server, ada, bob]).size).toBe(3);
+    expect(profileKeyFor('HTTP://127.0.0.1:9090//', 'c7f1a2e4-0000-4000-8000-000000000001')).toBe(ada);
+    expect(profileKeyFor('http://127.0.0.1:9090', null)).toBe(server);
+    expect(ada).toMatch(/^127\.0\.0\.1-9090-user-[0-9a-f]{12}$/);
+    expect(ada).not.toContain('c7f1a2e4');
+  });
+
   it('differs between schemes, ports, hosts and base paths', () => {
     const keys = [
       'http://host:9090',
@@ -19,7 +30,7 @@ describe('profileKeyFor', () => {
       'http://other:9090',
       'http://host:9090/invoke',
       'http://host',
-    ].map(profileKeyFor);
+    ].map((url) => profileKeyFor(url));
     expect(new Set(keys).size).toBe(keys.length);
     expect(profileKeyFor('http://host:80/')).toBe(profileKeyFor('http://host'));
   });

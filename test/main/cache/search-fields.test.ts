@@ -152,6 +152,8 @@ function holds(f: Fixture, c: Condition): boolean {
       return f.dto.session_id === `session-${c.itemId}` || f.reusedBy === c.itemId;
     case 'batch':
       return [1, 2, 3, 4, 5, 6, 7].some((item) => batchOf(item).startsWith(c.value) && holds(f, { field: 'job', itemId: item }));
+    case 'prompt':
+      return m.positive_prompt === c.prompt;
   }
 }
 
@@ -164,6 +166,11 @@ function expected(fixtures: Fixture[], search: string): string[] {
 }
 
 const SEARCHES = [
+  'prompt:"red fox in snow"',
+  'prompt:"red fox"',
+  '-prompt:"golden owl in rain"',
+  'prompt:"misty lighthouse in snow" steps:>=30',
+  'prompt:"red fox in snow" OR prompt:"golden owl in rain"',
   'model:jugg',
   'model:"dreamshaper 8"',
   'base:sd',

@@ -7,6 +7,7 @@ import { JobHistory } from '../features/jobs/JobHistory';
 import { Notices } from '../features/notices/Notices';
 import { useShortcutSheetKey } from '../features/shortcuts/ShortcutSheet';
 import { OfflineBanner } from '../features/status/OfflineBanner';
+import { SignInBanner } from '../features/status/SignInBanner';
 import { StatusBar } from '../features/status/StatusBar';
 import { ExportPanel } from '../features/export/ExportPanel';
 import { DropZone } from '../features/uploads/DropZone';
@@ -28,6 +29,7 @@ export function App() {
       <BoardsSidebar />
       <main className="app-main" aria-label={view === 'gallery' ? 'Gallery' : 'Job history'}>
         <OfflineBanner />
+        <SignInBanner />
         <div className="app-content">{view === 'gallery' ? <GalleryView /> : <JobHistory />}</div>
         <DropZone />
       </main>

@@ -78,6 +78,7 @@ const TRANSIENT_KEYS = {
   jobConfirm: true,
   jobScrollTarget: true,
   uploads: true,
+  account: true,
   uploadsCleared: true,
   uploadsPanelOpen: true,
   exports: true,

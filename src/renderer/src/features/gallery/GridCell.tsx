@@ -64,6 +64,7 @@ export const GridCell = memo(function GridCell({ index }: { index: number }) {
     <div
       role="gridcell"
       id={cellId(index)}
+      data-image-name={name}
       aria-label={name}
       aria-selected={selected}
       className={`cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${picked ? ' is-picked' : ''}`}

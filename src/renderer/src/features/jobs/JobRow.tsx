@@ -64,6 +64,7 @@ export const JobRow = memo(function JobRow({ row, index, measure }: { row: JobLi
     <li
       ref={measure}
       data-index={index}
+      data-job-id={job.id}
       className={`job-row${focused ? ' is-current' : ''}${selected ? ' is-selected' : ''}${row.on_server ? '' : ' is-gone'}`}
       style={{ height: JOB_ROW_HEIGHT, ...(hue === null ? { '--batch-alpha': 0 } : { '--batch-hue': hue }) }}
       aria-posinset={index + 1}

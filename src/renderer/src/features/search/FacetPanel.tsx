@@ -6,6 +6,7 @@ import { useStore } from '../../app/store';
 import { formatCount } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import { ModelsDialog } from './ModelsDialog';
+import { PromptsDialog } from './PromptsDialog';
 
 const TITLES: Record<FacetName, string> = {
   model: 'Model',
@@ -61,6 +62,7 @@ function useFacets(): Facets | null {
 export function FacetPanel() {
   const [open, setOpen] = useState(true);
   const [models, setModels] = useState(false);
+  const [prompts, setPrompts] = useState(false);
   const text = useStore((s) => s.searchText);
   const searchTextChanged = useStore((s) => s.searchTextChanged);
   const facets = useFacets();
@@ -76,6 +78,9 @@ export function FacetPanel() {
       <div id={id} className="facet-groups" hidden={!open}>
         <button type="button" className="button facet-models" onClick={() => setModels(true)}>
           Models and LoRAs…
+        </button>
+        <button type="button" className="button facet-models" onClick={() => setPrompts(true)}>
+          Prompts…
         </button>
         {facets?.sampled && <p className="facet-note">Counts of the newest {formatCount(facets.sampled)} matches</p>}
         {facets?.facets
@@ -109,6 +114,7 @@ export function FacetPanel() {
           ))}
       </div>
       {models && <ModelsDialog onClose={() => setModels(false)} />}
+      {prompts && <PromptsDialog onClose={() => setPrompts(false)} />}
     </aside>
   );
 }

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { formatBytes, plural } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
+import { AccountSection } from './AccountSection';
 import './settings.css';
 
 function ConnectionResult() {
@@ -43,7 +44,11 @@ function CacheSection() {
   );
 }
 
-/** Server address (with a test), the token for multi-user servers, and the local cache. */
+/**
+ * Server address (with a test), the account on a multi-user server (or a pasted token where the
+ * server's mode is unknown), and the local cache. The sign-in is a form of its own: a form
+ * cannot hold another.
+ */
 export function SettingsDialog() {
   const settings = useStore((s) => s.settings);
   const loadSettings = useStore((s) => s.loadSettings);
@@ -51,6 +56,9 @@ export function SettingsDialog() {
   const testConnection = useStore((s) => s.testConnection);
   const dialogClosed = useStore((s) => s.dialogClosed);
   const testing = useStore((s) => s.connectionTest.state === 'testing');
+  // With accounts, the sign-in form takes the token's place, and a single-user server needs none:
+  // a token is typed only when the server cannot be asked, or removed when one is left over.
+  const mode = useStore((s) => s.account?.mode);
   const [serverUrl, setServerUrl] = useState<string | null>(null);
   const [token, setToken] = useState('');
   const [removeToken, setRemoveToken] = useState(false);
@@ -93,8 +101,8 @@ export function SettingsDialog() {
         </>
       }
     >
-      <form id="settings-form" className="settings-form" onSubmit={(event) => void submit(event)}>
-        <section className="settings-section" aria-labelledby="settings-server">
+      <div className="settings-form">
+        <form id="settings-form" className="settings-section" aria-labelledby="settings-server" onSubmit={(event) => void submit(event)}>
           <h3 id="settings-server">Server</h3>
           <div className="form-row">
             <label htmlFor="settings-url">InvokeAI server URL</label>
@@ -116,32 +124,35 @@ export function SettingsDialog() {
             {!urlValid && url !== '' && <span className="hint test-failed">Enter an http:// or https:// address.</span>}
             <ConnectionResult />
           </div>
-          <div className="form-row">
-            <label htmlFor="settings-token">Access token</label>
-            <input
-              id="settings-token"
-              className="field"
-              type="password"
-              autoComplete="off"
-              value={token}
-              placeholder={settings?.has_token && !removeToken ? 'A token is set — type a new one to replace it' : 'No token set'}
-              onChange={(event) => setToken(event.target.value)}
-            />
-            <span className="hint">
-              Only for servers with user accounts. The token is stored by the app and never shown again.
-              {settings?.has_token && (
-                <>
-                  {' '}
-                  <button type="button" className="link-button" aria-pressed={removeToken} onClick={() => setRemoveToken((was) => !was)}>
-                    {removeToken ? 'Keep the token' : 'Remove the token'}
-                  </button>
-                </>
-              )}
-            </span>
-          </div>
-        </section>
+          {(mode === 'unknown' || (mode === 'single_user' && settings?.has_token)) && (
+            <div className="form-row">
+              <label htmlFor="settings-token">Access token</label>
+              <input
+                id="settings-token"
+                className="field"
+                type="password"
+                autoComplete="off"
+                value={token}
+                placeholder={settings?.has_token && !removeToken ? 'A token is set — type a new one to replace it' : 'No token set'}
+                onChange={(event) => setToken(event.target.value)}
+              />
+              <span className="hint">
+                Only for servers with user accounts. The token is stored by the app and never shown again.
+                {settings?.has_token && (
+                  <>
+                    {' '}
+                    <button type="button" className="link-button" aria-pressed={removeToken} onClick={() => setRemoveToken((was) => !was)}>
+                      {removeToken ? 'Keep the token' : 'Remove the token'}
+                    </button>
+                  </>
+                )}
+              </span>
+            </div>
+          )}
+        </form>
+        <AccountSection />
         <CacheSection />
-      </form>
+      </div>
     </Dialog>
   );
 }

@@ -92,7 +92,7 @@ export function StatusBar() {
           {plural(status.outbox, 'action')} queued
         </span>
       )}
-      {status?.message && connection !== 'offline' && (
+      {status?.message && connection !== 'offline' && !status.sign_in_required && (
         <span className="status-item status-message" title={status.message}>
           <Icon name="alert" size={14} />
           {status.message}
