@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../src/main/ipc/dispatch';
 import { createAppServices, type AppServices } from '../../src/main/services';
 import { memoryTokens, type TokenStore } from '../../src/main/settings/settings';
 import type { AppStatus, GalleryQuery } from '../../src/shared/ipc';
 import { startStandIn, type StandIn } from '../server';
+import { callChannel, until } from '../support/services';
 
 /**
  * One cache per server and user: two accounts on one computer never see each other's cache,
@@ -21,21 +21,7 @@ let dataDir: string;
 let tokens: TokenStore;
 let services: AppServices;
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(services.handlers, channel, input, { describeError: services.describeError, validateOutputs: true });
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const call = <T = unknown>(channel: string, input: unknown) => callChannel<T>(services, channel, input);
 
 const total = async () => (await call<{ total: number }>('images.page', { query: ALL, offset: 0, limit: 1 })).total;
 const starredInCache = (name: string) => services.session().cache.imageDetails(name)?.image.starred;

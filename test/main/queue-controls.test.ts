@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/main/services';
 import { memoryTokens } from '../../src/main/settings/settings';
-import { dispatch } from '../../src/main/ipc/dispatch';
 import type { EventName, JobListPage, JobListQuery, QueueSummary } from '../../src/shared/ipc';
 import { startStandIn, type StandIn } from '../server';
+import { callChannel, until } from '../support/services';
 
 /**
  * The job history's queue controls through the IPC handlers, against the stand-in: retry, cancel
@@ -20,21 +20,7 @@ let dataDir: string;
 let services: AppServices;
 let events: { name: EventName; payload: unknown }[];
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(services.handlers, channel, input, { describeError: services.describeError, validateOutputs: true });
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const call = <T = unknown>(channel: string, input: unknown) => callChannel<T>(services, channel, input);
 
 /** Enqueues `runs` model-free jobs in one batch; answers the batch id and item ids. */
 async function enqueue(options: { runs?: number; fail?: boolean; origin?: string } = {}): Promise<{ batchId: string; ids: number[] }> {

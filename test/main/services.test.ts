@@ -7,6 +7,7 @@ import { memoryTokens } from '../../src/main/settings/settings';
 import { dispatch } from '../../src/main/ipc/dispatch';
 import type { EventName, GalleryQuery } from '../../src/shared/ipc';
 import { startStandIn, type StandIn } from '../server';
+import { callChannel, until } from '../support/services';
 
 /**
  * The services the UI talks to, end to end against the stand-in: IPC handlers, actions and their
@@ -32,11 +33,7 @@ async function open(): Promise<AppServices> {
   return opened;
 }
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(services.handlers, channel, input, { describeError: services.describeError, validateOutputs: true });
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
+const call = <T = unknown>(channel: string, input: unknown) => callChannel<T>(services, channel, input);
 
 /** Enqueues one model-free `blank_image` job, as the real server runs it; answers its item id. */
 async function enqueueBlank(options: { useCache: boolean; size: number }): Promise<number> {
@@ -54,16 +51,6 @@ async function enqueueBlank(options: { useCache: boolean; size: number }): Promi
     body: JSON.stringify({ prepend: false, batch: { runs: 1, graph: { id: 'g', nodes: { blank: node }, edges: [] } } }),
   });
   return ((await response.json()) as { item_ids: number[] }).item_ids[0]!;
-}
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 beforeEach(async () => {

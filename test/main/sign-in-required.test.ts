@@ -3,13 +3,13 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../src/main/ipc/dispatch';
 import { createAppServices, type AppServices } from '../../src/main/services';
 import { SIGN_IN_REQUIRED, SIGNED_OUT } from '../../src/main/session';
 import { memoryTokens, type TokenStore } from '../../src/main/settings/settings';
 import type { AppStatus, UploadItem } from '../../src/shared/ipc';
 import { makeFixtures, type Fixtures } from '../fixtures/images';
 import { startStandIn, type StandIn } from '../server';
+import { callChannel, until } from '../support/services';
 
 /**
  * A multi-user server that stops accepting the app's token (it expired, or a password change
@@ -25,21 +25,7 @@ let tokens: TokenStore;
 let services: AppServices;
 let requests: string[];
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(services.handlers, channel, input, { describeError: services.describeError, validateOutputs: true });
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const call = <T = unknown>(channel: string, input: unknown) => callChannel<T>(services, channel, input);
 
 const status = () => call<AppStatus>('app.status', {});
 const admin = () => server.accounts!.byEmail(ADMIN.email)!;

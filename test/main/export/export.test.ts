@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExportRunner, NOT_CACHED_OFFLINE, folderName, stamp } from '../../../src/main/export';
-import { dispatch } from '../../../src/main/ipc/dispatch';
 import { createAppServices, type AppServices } from '../../../src/main/services';
 import { memoryTokens } from '../../../src/main/settings/settings';
 import type { ExportJob, GalleryQuery } from '../../../src/shared/ipc';
 import { startStandIn, type StandIn } from '../../server';
 import { countingSupply, fileSha, serverSha } from './support';
+import { callChannel } from '../../support/services';
 
 /**
  * Export against the stand-in on loopback: originals byte for byte (cache first, then `/full`),
@@ -24,11 +24,7 @@ let services: AppServices;
 let out: string;
 let names: string[];
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(services.handlers, channel, input, { describeError: services.describeError, validateOutputs: true });
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
+const call = <T = unknown>(channel: string, input: unknown) => callChannel<T>(services, channel, input);
 
 async function idle(id: string): Promise<ExportJob> {
   return services.exports().idle(id);

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeApiError } from '../../../src/main/api';
 import { Handoff, NO_DESKTOP, type DesktopShell } from '../../../src/main/handoff';
-import { dispatch } from '../../../src/main/ipc/dispatch';
 import { createAppServices, type AppServices } from '../../../src/main/services';
 import { memoryTokens } from '../../../src/main/settings/settings';
 import type { DesktopResult, ExportJob, GalleryQuery } from '../../../src/shared/ipc';
 import { startStandIn, type StandIn } from '../../server';
 import { fileSha, serverSha } from '../export/support';
+import { callChannel } from '../../support/services';
 
 /**
  * Drag out, copy, show and open: which file each uses, staged in the cache first, decided
@@ -56,11 +56,7 @@ function handoff(shell: DesktopShell | null, exported: (name: string) => string 
   });
 }
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(services.handlers, channel, input, { describeError: services.describeError, validateOutputs: true });
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
+const call = <T = unknown>(channel: string, input: unknown) => callChannel<T>(services, channel, input);
 
 beforeAll(async () => {
   server = await startStandIn({ images: 20, seed: 41, queueItems: 0 });
