@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExportRunner, NOT_CACHED_OFFLINE, folderName, stamp } from '../../../src/main/export';
-import { createAppServices, type AppServices } from '../../../src/main/services';
-import { memoryTokens } from '../../../src/main/settings/settings';
-import type { ExportJob, GalleryQuery } from '../../../src/shared/ipc';
-import { startStandIn, type StandIn } from '../../server';
-import { countingSupply, fileSha, serverSha } from './support';
+import type { AppServices } from '../../../src/main/services';
+import type { ExportJob } from '../../../src/shared/ipc';
+import type { StandIn } from '../../server';
+import { ALL, countingSupply, fileSha, serverSha, startSyncedWorld, type SyncedWorld } from './support';
 import { callChannel } from '../../support/services';
 
 /**
@@ -16,7 +15,6 @@ import { callChannel } from '../../support/services';
  * the two name patterns, never overwriting, resume after cancel and after the app stopped, and
  * offline exports of what is cached.
  */
-const ALL: GalleryQuery = { board: 'all', categories: [], starredOnly: false, starredFirst: false, search: '', order: 'newest' };
 
 let server: StandIn;
 let dataDir: string;
@@ -30,24 +28,14 @@ async function idle(id: string): Promise<ExportJob> {
   return services.exports().idle(id);
 }
 
+let world: SyncedWorld;
+
 beforeAll(async () => {
-  server = await startStandIn({ images: 60, seed: 14, queueItems: 0 });
-  dataDir = mkdtempSync(join(tmpdir(), 'ivk-export-'));
-  services = createAppServices({ rootDir: dataDir, serverUrl: server.url, tokens: memoryTokens(), probeIntervalMs: 100 });
-  await services.start();
-  await services.session().sync.sync();
-  await services.session().sync.metadataIdle();
-  names = services
-    .session()
-    .cache.listImages(ALL, 0, 1000)
-    .map((image) => image.image_name);
+  world = await startSyncedWorld({ images: 60, seed: 14, prefix: 'ivk-export-' });
+  ({ server, dataDir, services, names } = world);
 });
 
-afterAll(async () => {
-  await services.stop();
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => world.close());
 
 beforeEach(() => {
   out = mkdtempSync(join(tmpdir(), 'ivk-export-out-'));

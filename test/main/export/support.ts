@@ -1,8 +1,51 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeApiError } from '../../../src/main/api';
 import type { ImageSupply } from '../../../src/main/export';
+import { createAppServices, type AppServices } from '../../../src/main/services';
 import type { ServerSession } from '../../../src/main/session';
+import { memoryTokens } from '../../../src/main/settings/settings';
+import type { GalleryQuery } from '../../../src/shared/ipc';
+import { startStandIn, type StandIn } from '../../server';
+
+export const ALL: GalleryQuery = { board: 'all', categories: [], starredOnly: false, starredFirst: false, search: '', order: 'newest' };
+
+export interface SyncedWorld {
+  server: StandIn;
+  dataDir: string;
+  services: AppServices;
+  /** Every gallery image, newest first. */
+  names: string[];
+  close(): Promise<void>;
+}
+
+/** A stand-in of `images` images and the app's services with its gallery and prompts synced. */
+export async function startSyncedWorld(options: { images: number; seed: number; prefix: string }): Promise<SyncedWorld> {
+  const server = await startStandIn({ images: options.images, seed: options.seed, queueItems: 0 });
+  const dataDir = mkdtempSync(join(tmpdir(), options.prefix));
+  const services = createAppServices({ rootDir: dataDir, serverUrl: server.url, tokens: memoryTokens(), probeIntervalMs: 100 });
+  await services.start();
+  await services.session().sync.sync();
+  await services.session().sync.metadataIdle();
+  const names = services
+    .session()
+    .cache.listImages(ALL, 0, options.images)
+    .map((image) => image.image_name);
+  return {
+    server,
+    dataDir,
+    services,
+    names,
+    async close() {
+      await services.stop();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -4,21 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeApiError } from '../../../src/main/api';
 import { Handoff, NO_DESKTOP, type DesktopShell } from '../../../src/main/handoff';
-import { createAppServices, type AppServices } from '../../../src/main/services';
-import { memoryTokens } from '../../../src/main/settings/settings';
-import type { DesktopResult, ExportJob, GalleryQuery } from '../../../src/shared/ipc';
-import { startStandIn, type StandIn } from '../../server';
-import { fileSha, serverSha } from '../export/support';
+import type { AppServices } from '../../../src/main/services';
+import type { DesktopResult, ExportJob } from '../../../src/shared/ipc';
+import type { StandIn } from '../../server';
+import { fileSha, serverSha, startSyncedWorld, type SyncedWorld } from '../export/support';
 import { callChannel } from '../../support/services';
 
 /**
  * Drag out, copy, show and open: which file each uses, staged in the cache first, decided
  * without Electron. The shell here records what desktop.ts would hand to Electron.
  */
-const ALL: GalleryQuery = { board: 'all', categories: [], starredOnly: false, starredFirst: false, search: '', order: 'newest' };
 
 let server: StandIn;
-let dataDir: string;
 let services: AppServices;
 let names: string[];
 
@@ -58,24 +55,14 @@ function handoff(shell: DesktopShell | null, exported: (name: string) => string 
 
 const call = <T = unknown>(channel: string, input: unknown) => callChannel<T>(services, channel, input);
 
+let world: SyncedWorld;
+
 beforeAll(async () => {
-  server = await startStandIn({ images: 20, seed: 41, queueItems: 0 });
-  dataDir = mkdtempSync(join(tmpdir(), 'ivk-handoff-'));
-  services = createAppServices({ rootDir: dataDir, serverUrl: server.url, tokens: memoryTokens(), probeIntervalMs: 100 });
-  await services.start();
-  await services.session().sync.sync();
-  await services.session().sync.metadataIdle();
-  names = services
-    .session()
-    .cache.listImages(ALL, 0, 100)
-    .map((image) => image.image_name);
+  world = await startSyncedWorld({ images: 20, seed: 41, prefix: 'ivk-handoff-' });
+  ({ server, services, names } = world);
 });
 
-afterAll(async () => {
-  await services.stop();
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => world.close());
 
 describe('hand-off to the desktop', () => {
   it('stages the full images of a drag in the cache, byte for byte as /full', async () => {
