@@ -533,7 +533,26 @@ const v5: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
+/**
+ * Videos (InvokeAI 6.14) are gallery items beside images: they live in `images` too, so every
+ * view, index, count, facet and search that reads the gallery includes them with no second
+ * query to merge. `kind` says which API owns the row (`/images/*` or `/videos/*`); names never
+ * collide (the server names videos `<uuid>.mp4`). `duration` (seconds) and `fps` are the video's
+ * and stay NULL for images.
+ */
+const v6: Migration = {
+  version: 6,
+  name: 'videos in the gallery',
+  up(db) {
+    db.exec(`
+      ALTER TABLE images ADD COLUMN kind TEXT NOT NULL DEFAULT 'image' CHECK (kind IN ('image', 'video'));
+      ALTER TABLE images ADD COLUMN duration REAL;
+      ALTER TABLE images ADD COLUMN fps REAL;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 
 export const SCHEMA_VERSION = migrations.length;
 

@@ -156,6 +156,27 @@ describe('migrations', () => {
     cache.close();
   });
 
+  it('migration 6 keeps every cached row an image and refuses a kind the gallery does not know', () => {
+    const { db } = freshDb();
+    migrate(db, 5);
+    db.run('image', 'INSERT INTO images (id, image_name, category, created_at, touched_at) VALUES (1024, ?, ?, 1, 1)', [
+      'a.png',
+      'general',
+    ]);
+    migrate(db);
+    expect(db.get<{ kind: string; duration: number | null }>('image', 'SELECT kind, duration FROM images')).toEqual({
+      kind: 'image',
+      duration: null,
+    });
+    expect(() =>
+      db.run(
+        'image',
+        "INSERT INTO images (id, image_name, category, created_at, touched_at, kind) VALUES (2048, 'b.gif', 'general', 2, 2, 'gif')",
+      ),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('leaves the file at the last complete version when a migration fails', () => {
     const { db } = freshDb();
     db.exec('CREATE TABLE images (x INTEGER)');
