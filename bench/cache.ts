@@ -12,11 +12,17 @@
  *   deep page       a page of 200 halfway down the biggest view
  *
  * Targets at 1M: p95 < 5 ms for the filtered page, < 30 ms for the search page.
+ *
+ * With `--server-db=PATH` (a real InvokeAI's `databases/invokeai.db`, e.g. the one `npm run bench
+ * -- --real --root DIR` seeds; copy it with VACUUM INTO while its server runs) it also fills a
+ * cache with that gallery, rows and metadata exactly as the server holds them, through the same
+ * writes, and prints the cache's size against the server's file, table by table (issue 13's
+ * "cache no bigger than the server's DB"). `--sizes=` (empty) runs that alone.
  * Usage: npx tsx bench/cache.ts [--sizes=100000,1000000] [--runs=200] [--keep] (keeps the caches
- * for inspection and prints where they are)
+ * for inspection and prints where they are) [--server-db=PATH]
  * Writes bench/results/cache.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -27,7 +33,8 @@ import type { ImageCategory } from '../src/shared/models';
 import { rng } from './lib/stats';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
-const SIZES = (args.get('sizes') ?? '100000,1000000').split(',').map(Number);
+const SIZES = (args.get('sizes') ?? '100000,1000000').split(',').filter(Boolean).map(Number);
+const SERVER_DB = args.get('server-db');
 const RUNS = Number(args.get('runs') ?? 200);
 const KEEP = args.has('keep');
 const BOARDS = Array.from({ length: 20 }, (_, i) => `board-${String(i).padStart(2, '0')}-0000-4000-8000-000000000000`);
@@ -305,10 +312,120 @@ function benchSize(n: number) {
   }
 }
 
+/** Bytes per table (its indexes and FTS5 shadow tables folded in), largest first, from dbstat. */
+function bytesPerTable(path: string): { table: string; mb: number }[] {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT coalesce(t.tbl_name, s.name) AS name, sum(s.pgsize) AS bytes FROM dbstat AS s
+         LEFT JOIN sqlite_schema AS t ON t.name = s.name GROUP BY 1`,
+      )
+      .all() as { name: string; bytes: number }[];
+    const byTable = new Map<string, number>();
+    // FTS5 keeps its index in shadow tables named <table>_data, _idx, _docsize, _config.
+    for (const row of rows) {
+      const table = row.name.replace(/_(data|idx|docsize|config|content)$/, '');
+      byTable.set(table, (byTable.get(table) ?? 0) + row.bytes);
+    }
+    return [...byTable]
+      .map(([table, bytes]) => ({ table, mb: Math.round(bytes / 1e5) / 10 }))
+      .filter((row) => row.mb >= 0.1)
+      .sort((a, b) => b.mb - a.mb);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The cache a real server's gallery makes: every image row and its metadata read straight from the
+ * server's database and written through the same writes sync makes, then the files compared.
+ */
+function sizeFromServer(path: string) {
+  const server = new DatabaseSync(path, { readOnly: true });
+  const dir = mkdtempSync(join(tmpdir(), 'ivk-bench-size-'));
+  const cache = openCache({ dataDir: dir, profileKey: 'bench', slowQueryMs: Number.POSITIVE_INFINITY });
+  try {
+    const serverBytes = statSync(path).size;
+    console.log(`\nserver DB ${path}: ${(serverBytes / 1e6).toFixed(1)} MB; filling a cache from it…`);
+    const rows = server
+      .prepare(
+        `SELECT i.image_name, i.image_origin, i.image_category, i.width, i.height, i.session_id, i.node_id, i.metadata,
+           i.is_intermediate, i.created_at, i.updated_at, i.starred, i.has_workflow, b.board_id
+         FROM images AS i LEFT JOIN board_images AS b ON b.image_name = i.image_name WHERE i.deleted_at IS NULL`,
+      )
+      .iterate() as Iterable<Record<string, string | number | null>>;
+    let batch: { dto: ImageDTO; metadata: string | null }[] = [];
+    let images = 0;
+    const started = performance.now();
+    const flush = () => {
+      cache.upsertImages(batch.map((row) => row.dto));
+      cache.writeMetadata(
+        batch.map((row) => ({
+          image_name: row.dto.image_name,
+          json: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>),
+        })),
+      );
+      images += batch.length;
+      batch = [];
+    };
+    for (const row of rows) {
+      const name = String(row.image_name);
+      batch.push({
+        dto: {
+          image_name: name,
+          image_url: `api/v1/images/i/${name}/full`,
+          thumbnail_url: `api/v1/images/i/${name}/thumbnail`,
+          image_origin: row.image_origin as ImageDTO['image_origin'],
+          image_category: row.image_category as ImageDTO['image_category'],
+          width: Number(row.width),
+          height: Number(row.height),
+          created_at: String(row.created_at),
+          updated_at: String(row.updated_at),
+          deleted_at: null,
+          is_intermediate: Boolean(row.is_intermediate),
+          session_id: row.session_id === null ? null : String(row.session_id),
+          node_id: row.node_id === null ? null : String(row.node_id),
+          starred: Boolean(row.starred),
+          has_workflow: Boolean(row.has_workflow),
+          board_id: row.board_id === null ? null : String(row.board_id),
+        },
+        metadata: row.metadata === null ? null : String(row.metadata),
+      });
+      if (batch.length === CHUNK) flush();
+    }
+    if (batch.length > 0) flush();
+    for (let more = cache.searchIndexNeedsTidy(); more;) more = cache.tidySearchIndex();
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    cache.close();
+    const cacheBytes = statSync(cache.dbPath).size + (statSync(`${cache.dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+    const tables = bytesPerTable(cache.dbPath);
+    console.log(
+      `  ${images.toLocaleString('en')} images in ${seconds} s: cache ${(cacheBytes / 1e6).toFixed(1)} MB, ${(cacheBytes / serverBytes).toFixed(2)}× the server's DB`,
+    );
+    for (const row of tables) console.log(`    ${row.table.padEnd(24)} ${row.mb.toFixed(1).padStart(7)} MB`);
+    return {
+      server_db: path,
+      images,
+      server_db_mb: Math.round(serverBytes / 1e5) / 10,
+      cache_mb: Math.round(cacheBytes / 1e5) / 10,
+      ratio: Math.round((cacheBytes / serverBytes) * 100) / 100,
+      fill_seconds: seconds,
+      tables,
+      server_tables: bytesPerTable(path).slice(0, 6),
+    };
+  } finally {
+    server.close();
+    if (KEEP) console.log(`  kept ${cache.dbPath}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const sqliteVersion = (new DatabaseSync(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
 // The machine is shared: load averages tell a slow run on a busy machine from a slow cache.
 const loadBefore = loadavg().map((n) => Math.round(n * 100) / 100);
 const results = SIZES.map(benchSize);
+const size = SERVER_DB === undefined ? null : sizeFromServer(SERVER_DB);
 const report = {
   date: new Date().toISOString(),
   node: process.version,
@@ -319,7 +436,12 @@ const report = {
   page_size: 200,
   targets_at_1m: { filtered_page_p95_ms: 5, search_page_p95_ms: 30 },
   results,
+  size,
 };
+const out = join(import.meta.dirname, 'results', 'cache.json');
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-writeFileSync(join(import.meta.dirname, 'results', 'cache.json'), `${JSON.stringify(report, null, 2)}\n`);
+// A size-only run keeps the speed figures of the last full run, and the other way round.
+const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Partial<typeof report>) : {};
+const merged = SIZES.length === 0 ? { ...previous, size } : { ...report, size: size ?? previous.size ?? null };
+writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
 console.log('\nwrote bench/results/cache.json');

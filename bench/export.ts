@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { loadAverages, metric, parseFlags, writeResult, type Metric } from './lib/results';
 import { startStandInProcess } from './lib/proc';
 import { round } from './lib/stats';
-import type { GalleryQuery } from '../src/shared/ipc';
+import { itemName, type GalleryQuery } from '../src/shared/ipc';
 
 const flags = parseFlags(process.argv.slice(2));
 const QUICK = flags.has('quick');
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     // The prompt backfill would share the server with the export and slow both.
     await session.sync.metadataIdle();
     const query: GalleryQuery = { board: 'all', categories: [], starredOnly: false, starredFirst: false, search: '', order: 'newest' };
-    const names = session.cache.listImages(query, 0, COUNT).map((image) => image.image_name);
+    const names = session.cache.listImages(query, 0, COUNT).map(itemName);
     console.log(`export: ${names.length} images from ${serverUrl}`);
 
     const rate = await serverRate(serverUrl, names);

@@ -11,7 +11,12 @@ import { ensureBuilt } from './lib/ensure-build';
  * is missing (it cannot be downloaded on every machine), the same UI and services run in the test
  * host instead, and the URL to open is printed.
  */
-const server = await startStandIn({ images: Number(process.env.DEMO_IMAGES ?? 5000), seed: 1 });
+const server = await startStandIn({
+  images: Number(process.env.DEMO_IMAGES ?? 5000),
+  // Real H.264 MP4s beside the images (6.14 galleries), e.g. DEMO_VIDEOS=40.
+  videos: Number(process.env.DEMO_VIDEOS ?? 0),
+  seed: 1,
+});
 console.log(`demo: stand-in InvokeAI at ${server.url}`);
 
 const stop = async (code = 0) => {

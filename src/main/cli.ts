@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { createAppServices, type AppServices } from './services';
 import { AppError, describeError } from './errors';
 import { memoryTokens } from './settings/settings';
-import { ImageCategorySchema, IvkImage, IvkJob, JobStatusSchema } from '../shared/models';
-import { ExportPattern, type GalleryQuery, type UploadItem } from '../shared/ipc';
+import { ImageCategorySchema, IvkImage, IvkJob, IvkVideo, JobStatusSchema } from '../shared/models';
+import { ExportPattern, itemName, type GalleryQuery, type UploadItem } from '../shared/ipc';
 import { MAX_EXPORT } from './export';
 
 /**
@@ -78,10 +78,11 @@ function images(services: AppServices): void {
   const limit = parseOr(z.coerce.number().int().min(1).max(100_000), values.limit, '--limit');
   const page = services.session().cache.pageImages(query, 0, limit);
   print(
-    page.items.map((image) => IvkImage.toDict(image)),
+    page.items.map((item) => (item.kind === 'video' ? { kind: 'video', ...IvkVideo.toDict(item) } : IvkImage.toDict(item))),
     () => [
       ...page.items.map(
-        (image) => `${image.starred ? '*' : ' '} ${image.image_name}  ${image.image_category}  ${image.board_id ?? '(uncategorized)'}`,
+        (item) =>
+          `${item.starred ? '*' : ' '} ${itemName(item)}  ${item.kind === 'video' ? item.video_category : item.image_category}  ${item.board_id ?? '(uncategorized)'}`,
       ),
       `${page.items.length} shown of ${page.total}`,
     ],
@@ -130,7 +131,7 @@ async function exportView(services: AppServices): Promise<number> {
     if (values.sidecar) await session.sync.metadataIdle();
   }
   const query = viewQuery();
-  const names = session.cache.listImages(query, 0, MAX_EXPORT).map((image) => image.image_name);
+  const names = session.cache.listImages(query, 0, MAX_EXPORT).map(itemName);
   if (names.length === 0) throw new AppError('not_found', 'No images match; nothing was exported.');
   const runner = services.exports();
   const started = await runner.start({ image_names: names, out_dir: resolve(values.out), pattern, sidecar: values.sidecar });

@@ -1,5 +1,5 @@
 import { isValidImageName } from './cache';
-import { sniffImageType } from './uploads';
+import { sniffMediaType } from './uploads';
 import type { ServerSession } from './session';
 
 /**
@@ -7,6 +7,10 @@ import type { ServerSession } from './session';
  * the test host. Disk first (so the gallery paints offline and without a round trip), then the
  * server, whose answer is kept: images never change under a name, so a cached file is valid for
  * ever. Only validated image names map to files, and only inside the cache folder.
+ *
+ * Videos take the same road under their own names: `images/<name>.mp4` is the MP4 (kept in the
+ * full-image cache, so its cap and eviction cover videos too) and `thumbnails/<name>.mp4` the
+ * server's WebP of its first frame. Answers honour `Range`, which `<video>` needs to seek.
  */
 export type MediaKind = 'thumbnails' | 'images';
 
@@ -19,16 +23,26 @@ export async function readMedia(session: ServerSession, kind: MediaKind, name: s
   if (!bytes) {
     if (!session.isOnline) return { ok: false, status: 404, reason: 'Not cached, and the server is offline' };
     try {
-      bytes = kind === 'thumbnails' ? await session.api.thumbnail(name) : await session.api.fullImage(name);
+      bytes = kind === 'thumbnails' ? await fetchThumbnail(session, name) : await fetchOriginal(session, name);
     } catch (error) {
       session.noteFailure(error);
-      return { ok: false, status: 502, reason: 'The server could not give this image' };
+      return { ok: false, status: 502, reason: 'The server could not give this item' };
     }
     await store.write(name, bytes);
   }
-  const contentType = sniffImageType(bytes);
-  if (!contentType) return { ok: false, status: 415, reason: 'Not an image' };
+  const contentType = sniffMediaType(bytes);
+  if (!contentType) return { ok: false, status: 415, reason: 'Not an image or an MP4 video' };
   return { ok: true, bytes, contentType };
+}
+
+/** An item's original bytes from the server: the MP4 of a video, the image file of an image. */
+export function fetchOriginal(session: ServerSession, name: string): Promise<Uint8Array> {
+  return session.cache.videoNamesAmong([name]).size > 0 ? session.api.fullVideo(name) : session.api.fullImage(name);
+}
+
+/** A thumbnail from the server: a video's is the WebP of its first frame. */
+export function fetchThumbnail(session: ServerSession, name: string): Promise<Uint8Array> {
+  return session.cache.videoNamesAmong([name]).size > 0 ? session.api.videoThumbnail(name) : session.api.thumbnail(name);
 }
 
 /** `ivk-media://thumbnails/<name>` or `ivk-media://images/<name>`, parsed with URL, never by regex alone. */
@@ -58,18 +72,48 @@ const REFUSAL_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Conten
  */
 export async function mediaResponse(
   fromUrl: (url: string) => Promise<MediaResult>,
-  request: { method: string; url: string },
+  request: { method: string; url: string; headers?: Headers },
 ): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     return new Response('Only GET', { status: 405, headers: { ...REFUSAL_HEADERS, Allow: 'GET, HEAD' } });
   }
   const media = await fromUrl(request.url);
   if (!media.ok) return new Response(media.reason, { status: media.status, headers: REFUSAL_HEADERS });
-  return new Response(request.method === 'HEAD' ? null : new Uint8Array(media.bytes), {
-    headers: {
-      'Content-Type': media.contentType,
-      'Cache-Control': 'private, max-age=31536000, immutable',
-      'X-Content-Type-Options': 'nosniff',
-    },
+  const size = media.bytes.length;
+  const headers: Record<string, string> = {
+    'Content-Type': media.contentType,
+    'Cache-Control': 'private, max-age=31536000, immutable',
+    'X-Content-Type-Options': 'nosniff',
+    'Accept-Ranges': 'bytes',
+  };
+  const rangeHeader = request.headers?.get('range') ?? null;
+  if (rangeHeader === null) {
+    return new Response(request.method === 'HEAD' ? null : new Uint8Array(media.bytes), {
+      headers: { ...headers, 'Content-Length': String(size) },
+    });
+  }
+  const range = byteRange(rangeHeader, size);
+  if (!range) return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
+  const [start, end] = range;
+  return new Response(request.method === 'HEAD' ? null : media.bytes.slice(start, end + 1), {
+    status: 206,
+    headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) },
   });
+}
+
+/**
+ * The inclusive byte range a `Range: bytes=a-b` header asks of a body of `size` bytes (`a-`, and
+ * the suffix form `-n`, too), or null when it cannot be served (416). One range only: `<video>`
+ * never asks for several, and answering a multipart body is not worth its code.
+ */
+export function byteRange(header: string, size: number): [number, number] | null {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || size === 0 || (match[1] === '' && match[2] === '')) return null;
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    return suffix === 0 ? null : [Math.max(0, size - suffix), size - 1];
+  }
+  const start = Number(match[1]);
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  return start > end || start >= size ? null : [start, end];
 }

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { refusalOf, viewerOfToken, type GuardedAction } from './account/access';
 import { userIdOfToken } from './account/token-user';
 import { accountServices } from './account/account';
 import { InvokeClient, describeApiError } from './api';
@@ -11,7 +12,7 @@ import { parseMediaUrl, readMedia, type MediaKind, type MediaResult } from './me
 import { ServerSession } from './session';
 import { SettingsStore, type TokenStore } from './settings/settings';
 import { MEDIA_SCHEME } from './window/security';
-import type { EventName, EventPayload, IpcError } from '../shared/ipc';
+import { itemName, type EventName, type EventPayload, type IpcError } from '../shared/ipc';
 
 export type { TokenStore } from './settings/settings';
 
@@ -132,6 +133,19 @@ export function createAppServices(config: AppServicesConfig): AppServices {
     emit('gallery.changed', { images: true, boards: true, jobs: true });
   }
 
+  /** The signed-in user of a multi-user server, whose board access the list shows and actions obey. */
+  const viewer = () => viewerOfToken(config.tokens.get());
+  /**
+   * Refuses, before anything is applied or sent, what the server would refuse the signed-in user
+   * (a read-only board, another user's board to rename): the reason is the board's access reason.
+   */
+  const allow = (action: GuardedAction): void => {
+    const who = viewer();
+    if (who === null || who.is_admin) return;
+    const reason = refusalOf(action, session.cache.accessLookup(who));
+    if (reason) throw new AppError('not_allowed', reason);
+  };
+
   const settingsView = () => ({
     server_url: settings.get().server_url,
     has_token: config.tokens.get() !== null,
@@ -180,27 +194,40 @@ export function createAppServices(config: AppServicesConfig): AppServices {
       session.requestSync();
       return { ok: true };
     },
-    'boards.list': (input) => session.cache.boardList(input.include_archived),
+    'boards.list': (input) => session.cache.boardList(input.include_archived, viewer()),
     async 'boards.create'(input) {
       const boardId = await session.actions.createBoard(input.name);
-      const board = session.cache.boardList(true).boards.find((candidate) => candidate.board_id === boardId);
+      const board = session.cache.boardList(true, viewer()).boards.find((candidate) => candidate.board_id === boardId);
       if (!board) throw new AppError('conflict', `The board "${input.name}" could not be created.`);
       return board;
     },
     async 'boards.rename'(input) {
+      allow({ kind: 'board.rename', board_id: input.board_id });
       await session.actions.perform({ kind: 'board.rename', board_id: input.board_id, name: input.name });
       return { ok: true };
     },
     async 'boards.archive'(input) {
+      allow({ kind: 'board.archive', board_id: input.board_id });
       await session.actions.perform({ kind: 'board.archive', board_id: input.board_id, archived: input.archived });
       return { ok: true };
     },
     async 'boards.delete'(input) {
+      allow({ kind: 'board.delete', board_id: input.board_id });
       await session.actions.perform({ kind: 'board.delete', board_id: input.board_id, include_images: input.include_images });
       return { ok: true };
     },
-    'images.page': (input) => session.cache.pageImages(input.query, input.offset, input.limit),
-    'images.names': (input) => session.cache.listImages(input.query, input.offset, input.limit).map((image) => image.image_name),
+    'images.page': (input) => {
+      const page = session.cache.pageImages(input.query, input.offset, input.limit);
+      session.notePageServed();
+      return page;
+    },
+    'images.names': (input) => session.cache.listImages(input.query, input.offset, input.limit).map(itemName),
+    'images.list': (input) => {
+      const items = session.cache.listImages(input.query, input.offset, input.limit);
+      session.notePageServed();
+      return items;
+    },
+    'images.count': (input) => session.cache.countImages(input.query),
     'search.values': (input) => session.cache.searchValues(input.field, input.prefix),
     'search.facets': (input) => session.cache.facets(input.query),
     'search.models': () => session.cache.modelUsage(),
@@ -223,14 +250,17 @@ export function createAppServices(config: AppServicesConfig): AppServices {
       }
     },
     async 'images.star'(input) {
+      allow({ kind: 'star', image_names: input.image_names });
       await session.actions.perform({ kind: 'star', image_names: input.image_names, starred: input.starred });
       return { ok: true };
     },
     async 'images.move'(input) {
+      allow({ kind: 'move', image_names: input.image_names, board: input.board === 'none' ? null : input.board });
       await session.actions.perform({ kind: 'move', image_names: input.image_names, board: input.board === 'none' ? null : input.board });
       return { ok: true };
     },
     async 'images.delete'(input) {
+      allow({ kind: 'delete', image_names: input.image_names });
       await session.actions.perform({ kind: 'delete', image_names: input.image_names });
       return { ok: true };
     },
@@ -266,7 +296,10 @@ export function createAppServices(config: AppServicesConfig): AppServices {
       emit('gallery.changed', { images: false, boards: false, jobs: true });
       return { count };
     },
-    'uploads.start': (input) => session.uploads.start(input),
+    'uploads.start': (input) => {
+      allow({ kind: 'upload', board: input.board_id });
+      return session.uploads.start(input);
+    },
     'uploads.list': () => session.uploads.list(),
     ...exporting.handlers,
     ...accountServices({ session: () => session, tokens: config.tokens, switchUser }).handlers,

@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import { viewerOfToken } from './account/access';
 import { Actions, QueueControl } from './actions';
 import { ApiError, InvokeClient, InvokeEvents, describeApiError } from './api';
 import { profileKeyFor, type Cache } from './cache';
@@ -38,6 +39,12 @@ export interface SessionOptions {
 
 const DEFAULT_SYNC_INTERVAL_MS = 60_000;
 const DEFAULT_PROBE_INTERVAL_MS = 5_000;
+/** A warm start's first sync waits at most this long for the window's first page. */
+const FIRST_PAINT_WAIT_MS = 2_000;
+/** …and this long after that page, for its thumbnails (read from disk) to go out first. */
+const AFTER_FIRST_PAGE_MS = 300;
+/** While a sync writes new rows, the window is told to show them at most this often. */
+const LANDED_EVERY_MS = 1_000;
 /**
  * Said while a multi-user server refuses the token (expired, revoked by a password change), there
  * is none, or the user signed out: nothing is retried in a loop and nothing is dropped until a
@@ -84,6 +91,15 @@ export class ServerSession {
   private damageReported = false;
   private stopped = false;
   private stopping: Promise<void> | null = null;
+  /**
+   * Resolves when the start-up sync may begin. A warm start paints from the cache: its sync
+   * (name lists, every cached image's state, about a second of main-process work at 100k) waits
+   * for the window's first page plus AFTER_FIRST_PAGE_MS, FIRST_PAINT_WAIT_MS at most, so it does
+   * not compete with the first paint. An empty cache has nothing to paint.
+   */
+  private readonly firstPaint: Promise<void>;
+  private pageServed: (() => void) | null = null;
+  private landedAt = 0;
 
   constructor(private readonly options: SessionOptions) {
     const { serverUrl, getToken, setToken, emit } = options;
@@ -96,11 +112,20 @@ export class ServerSession {
     });
     this.cache = opened.cache;
     this.recovery = opened.recovery;
+    this.firstPaint = new Promise<void>((resolve) => {
+      if (this.cache.totals().images === 0) return resolve();
+      setTimeout(resolve, FIRST_PAINT_WAIT_MS).unref();
+      this.pageServed = () => setTimeout(resolve, AFTER_FIRST_PAGE_MS).unref();
+    });
     this.sync = new SyncEngine({
       api: this.api,
       cache: this.cache,
-      onProgress: () => this.statusChanged(),
+      onProgress: (progress) => {
+        this.statusChanged();
+        this.rowsLanded(progress);
+      },
       onBackgroundError: (error) => this.noteFailure(error),
+      viewer: () => viewerOfToken(getToken()),
     });
     // A second connection to the cache file: the upload queue keeps its own small table.
     this.uploadsDb = new DatabaseSync(this.cache.dbPath, { timeout: 5_000 });
@@ -111,6 +136,10 @@ export class ServerSession {
       store: pendingUploads,
       onUploaded: (dto) => {
         this.cache.upsertImages([dto]);
+        emit('gallery.changed', { images: true, boards: true, jobs: false });
+      },
+      onVideoUploaded: (dto) => {
+        this.cache.upsertVideos([{ dto, metadata: null }]);
         emit('gallery.changed', { images: true, boards: true, jobs: false });
       },
       // The server stored the file but its answer was unreadable: a sync brings the image in.
@@ -258,6 +287,25 @@ export class ServerSession {
   }
 
   /**
+   * Rows a sync wrote show in the grid within a second, not only when the run ends: the window
+   * re-reads its view on gallery.changed, throttled here so a first sync of 100k asks it about
+   * once a second instead of once a batch.
+   */
+  private rowsLanded(progress: SyncProgress): void {
+    if (progress.phase !== 'images' || progress.done === 0) return;
+    const now = Date.now();
+    if (now - this.landedAt < LANDED_EVERY_MS) return;
+    this.landedAt = now;
+    this.options.emit('gallery.changed', { images: true, boards: true, jobs: false });
+  }
+
+  /** The window was given a gallery page: a warm start's first sync may follow (see firstPaint). */
+  notePageServed(): void {
+    this.pageServed?.();
+    this.pageServed = null;
+  }
+
+  /**
    * A sync the server failed (5xx, an unreadable answer) is tried again soon, not only at the next
    * periodic sync: first after the probe interval, then twice as long each time, up to the sync
    * interval. An unreachable server is the probe's business instead.
@@ -395,11 +443,14 @@ export class ServerSession {
     if (this.signInRequired) return;
     void this.queue.refresh().catch(() => undefined);
     // Back online: send what waited, then read what changed while we were away.
-    void this.actions.replay().then(() => {
-      if (this.stopped) return;
-      this.uploads.retryPending();
-      this.requestSync();
-    });
+    void this.actions
+      .replay()
+      .then(() => this.firstPaint)
+      .then(() => {
+        if (this.stopped) return;
+        this.uploads.retryPending();
+        this.requestSync();
+      });
   }
 
   private wentOffline(error: ApiError): void {
@@ -485,11 +536,19 @@ export class ServerSession {
     );
     on(
       this.events.on('invocation_complete', (event) => {
-        if (event.output_image_names.length === 0) return;
-        void this.sync
-          .addImagesByName(event.output_image_names)
-          .then(() => emit('gallery.changed', { images: true, boards: true, jobs: true }))
-          .catch((error: unknown) => this.noteFailure(error));
+        if (event.output_image_names.length > 0) {
+          void this.sync
+            .addImagesByName(event.output_image_names)
+            .then(() => emit('gallery.changed', { images: true, boards: true, jobs: true }))
+            .catch((error: unknown) => this.noteFailure(error));
+        }
+        // A job's new video (6.14's video nodes): shown at once, not at the next sync.
+        if (event.output_video_names.length > 0) {
+          void this.sync
+            .addVideosByName(event.output_video_names)
+            .then(() => emit('gallery.changed', { images: true, boards: true, jobs: true }))
+            .catch((error: unknown) => this.noteFailure(error));
+        }
       }),
     );
     for (const name of ['batch_enqueued', 'queue_items_canceled', 'queue_items_retried', 'queue_cleared'] as const) {

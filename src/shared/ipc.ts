@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImageCategorySchema, IvkImage, IvkJob, JobStatusSchema } from './models';
+import { ImageCategorySchema, IvkImage, IvkJob, IvkVideo, JobStatusSchema } from './models';
 
 /**
  * The one IPC contract between the renderer and the main process.
@@ -74,6 +74,29 @@ export const PromptStacks = z.object({
 });
 export type PromptStacks = z.infer<typeof PromptStacks>;
 
+/**
+ * One item of the gallery: an image or (InvokeAI 6.14+) a video, told apart by `kind`. Both keep
+ * their model's field names (`image_name` / `video_name`); `itemName` reads either.
+ */
+export const GalleryItem = z.discriminatedUnion('kind', [
+  IvkImage.schema.extend({ kind: z.literal('image') }),
+  IvkVideo.schema.extend({ kind: z.literal('video') }),
+]);
+export type GalleryItem = z.infer<typeof GalleryItem>;
+
+/** The item's name: what selections, actions, menus and media URLs key on. */
+export function itemName(item: GalleryItem): string {
+  return item.kind === 'video' ? item.video_name : item.image_name;
+}
+
+/**
+ * A board's access for the signed-in user (src/main/account/access.ts): `full` (own board, an
+ * admin, a single-user server), `contribute` (another user's public board: its images may change,
+ * the board may not), `read_only` (another user's shared board).
+ */
+export const BoardAccess = z.enum(['full', 'contribute', 'read_only']);
+export type BoardAccess = z.infer<typeof BoardAccess>;
+
 export const Board = z.object({
   board_id: z.string(),
   board_name: z.string(),
@@ -81,13 +104,19 @@ export const Board = z.object({
   cover_image_name: z.string().nullable(),
   image_count: z.number().int(),
   asset_count: z.number().int(),
+  /** Non-intermediate videos of any category, as the server counts them (6.14+). */
+  video_count: z.number().int(),
   created_at: z.date().nullable(),
   /** True while a create/rename/archive made offline waits in the outbox. */
   pending: z.boolean(),
+  /** What the signed-in user may do here (multi-user servers; always `full` otherwise). */
+  access: BoardAccess,
+  /** Why access is limited, shown with the lock and on every disabled action; null when full. */
+  access_reason: z.string().nullable(),
 });
 export type Board = z.infer<typeof Board>;
 
-const Counts = z.object({ image_count: z.number().int(), asset_count: z.number().int() });
+const Counts = z.object({ image_count: z.number().int(), asset_count: z.number().int(), video_count: z.number().int() });
 
 export const BoardList = z.object({
   boards: z.array(Board),
@@ -97,14 +126,14 @@ export const BoardList = z.object({
 export type BoardList = z.infer<typeof BoardList>;
 
 export const ImagePage = z.object({
-  items: z.array(IvkImage.schema),
+  items: z.array(GalleryItem),
   total: z.number().int(),
 });
 export type ImagePage = z.infer<typeof ImagePage>;
 
 /** What the viewer's metadata panel shows, read from the cache. */
 export const ImageDetails = z.object({
-  image: IvkImage.schema,
+  image: GalleryItem,
   board_name: z.string().nullable(),
   positive_prompt: z.string().nullable(),
   negative_prompt: z.string().nullable(),
@@ -364,6 +393,15 @@ export const invokeContract = {
     input: z.object({ query: GalleryQuery, offset: z.number().int().min(0), limit: z.number().int().min(1).max(200_000) }).strict(),
     output: z.array(z.string()),
   },
+  /**
+   * A page without its total, and the total alone: a searched view asks for its page first and
+   * its count after, since counting every match of a broad search at 1M images takes up to a second.
+   */
+  'images.list': {
+    input: z.object({ query: GalleryQuery, offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
+    output: z.array(GalleryItem),
+  },
+  'images.count': { input: z.object({ query: GalleryQuery }).strict(), output: z.number().int() },
   'images.details': { input: z.object({ image_name: ImageName }).strict(), output: ImageDetails },
   'search.facets': { input: z.object({ query: GalleryQuery }).strict(), output: Facets },
   'search.models': { input: Empty, output: ModelUsage },
@@ -481,6 +519,8 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'internal',
+  /** The signed-in user may not do this (a read-only board, another user's image); nothing was changed. */
+  'not_allowed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 export const IpcError = z.object({ code: ErrorCode, message: z.string() });

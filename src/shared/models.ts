@@ -3,7 +3,8 @@ import { parseServerTime } from './invokeai/time';
 import { WireQueueStatus } from './invokeai/queue';
 
 /**
- * The seed models (shared/seed/models-and-enums.md), as zod schemas over plain data.
+ * The seed models (shared/seed/models-and-enums.md), as zod schemas over plain data, and IvkVideo
+ * beside IvkImage in the same style.
  *
  * Each model is a type plus a same-named object holding its schema and helpers, mirroring the
  * reference's classes one to one. `fromApiResponse` reads both the real server's payloads
@@ -154,6 +155,50 @@ export const IvkImage = {
       created_at: dateToJson(image.created_at),
       updated_at: dateToJson(image.updated_at),
       metadata: image.metadata === null ? null : structuredClone(image.metadata),
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// IvkVideo
+
+/**
+ * A video in the gallery (InvokeAI 6.14's VideoDTO), the image model's twin: the same fields
+ * under the server's `video_` names, plus `duration` (seconds) and `fps`.
+ */
+const IvkVideoSchema = z.object({
+  video_name: z.string().min(1),
+  board_id: orDefault(z.string().nullable(), null),
+  video_category: orDefault(ImageCategorySchema, ImageCategory.GENERAL),
+  width: orDefault(z.number().int().nullable(), null),
+  height: orDefault(z.number().int().nullable(), null),
+  duration: orDefault(z.number().min(0).nullable(), null),
+  fps: orDefault(z.number().positive().nullable(), null),
+  created_at: orDefault(LenientDateField.nullable(), null),
+  updated_at: orDefault(LenientDateField.nullable(), null),
+  starred: orDefault(z.boolean(), false),
+  metadata: orDefault(Dict.nullable(), null),
+  thumbnail_url: orDefault(z.string().nullable(), null),
+  video_url: orDefault(z.string().nullable(), null),
+  is_intermediate: orDefault(z.boolean(), false),
+  node_id: orDefault(z.string().nullable(), null),
+  session_id: orDefault(z.string().nullable(), null),
+});
+
+export type IvkVideo = z.infer<typeof IvkVideoSchema>;
+
+export const IvkVideo = {
+  schema: IvkVideoSchema,
+  /** Reads a VideoDTO or a record from toDict; extra server fields are dropped. */
+  fromApiResponse(data: unknown): IvkVideo {
+    return parseWith('IvkVideo', IvkVideoSchema, data);
+  },
+  toDict(video: IvkVideo): Dict {
+    return {
+      ...video,
+      created_at: dateToJson(video.created_at),
+      updated_at: dateToJson(video.updated_at),
+      metadata: video.metadata === null ? null : structuredClone(video.metadata),
     };
   },
 };

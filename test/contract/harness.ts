@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { encodePng, type PngOptions } from './png';
@@ -86,15 +87,32 @@ export interface UploadOptions {
   query?: Query;
 }
 
+/** A video upload (`POST /api/v1/videos/upload`): the file's bytes and how to send them. */
+export interface VideoUploadOptions {
+  bytes: Buffer;
+  category?: 'general' | 'user' | 'control' | 'mask' | 'other';
+  boardId?: string;
+  /** Default `video/mp4`. */
+  contentType?: string;
+  /** Default `clip.mp4`. */
+  filename?: string;
+  /** Sent as the `metadata` form field (a JSON object, stringified). */
+  metadataField?: unknown;
+  query?: Query;
+}
+
 export class Api {
   private images = new Set<string>();
+  private videos = new Set<string>();
+  /** Headers of every call (a signed-in user's token). */
+  protected defaultHeaders: Record<string, string> = {};
   private boards = new Set<string>();
   private queueItems = new Set<number>();
 
   constructor(readonly base: string) {}
 
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Res> {
-    const headers: Record<string, string> = { ...opts.headers };
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...opts.headers };
     let body: string | FormData | undefined;
     if (opts.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -153,6 +171,89 @@ export class Api {
     return res;
   }
 
+  /**
+   * A request whose body waits for the server's `100 Continue`. 6.14.2's video upload answers some
+   * refusals (board, query, auth, size) before reading the body and then closes the connection:
+   * a client still sending gets EPIPE instead of the answer. Waiting for the interim response
+   * means the body is sent only once the route reads it, so the refusal always arrives.
+   */
+  sendWithContinue(method: string, path: string, opts: { query?: Query; headers?: Record<string, string>; body: Buffer }): Promise<Res> {
+    const url = new URL(`${this.base}${path}${queryString(opts.query)}`);
+    const headers = { ...this.defaultHeaders, ...opts.headers, expect: '100-continue', 'content-length': String(opts.body.length) };
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const req = httpRequest(url, { method, headers });
+      req.on('continue', () => req.end(opts.body));
+      req.on('response', (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          const type = (res.headers['content-type'] ?? '').split(';')[0]!.trim();
+          const text = buf.toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: responseHeaders,
+            type,
+            body: buf,
+            text,
+            json: type === 'application/json' ? JSON.parse(text) : undefined,
+          });
+          req.destroy();
+        });
+      });
+      req.on('error', (error) => {
+        if (!answered) reject(error);
+      });
+      req.flushHeaders();
+    });
+  }
+
+  /** `POST /api/v1/videos/upload` as multipart, the body sent on `100 Continue` (see `sendWithContinue`). */
+  async uploadVideo(opts: VideoUploadOptions): Promise<Res> {
+    const boundary = `----ivk${randomBytes(8).toString('hex')}`;
+    const parts = [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${opts.filename ?? 'clip.mp4'}"\r\n` +
+          `Content-Type: ${opts.contentType ?? 'video/mp4'}\r\n\r\n`,
+      ),
+      opts.bytes,
+      Buffer.from('\r\n'),
+    ];
+    if (opts.metadataField !== undefined) {
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(opts.metadataField)}\r\n`),
+      );
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const res = await this.sendWithContinue('POST', '/api/v1/videos/upload', {
+      query: { video_category: opts.category ?? 'general', is_intermediate: false, board_id: opts.boardId, ...opts.query },
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: Buffer.concat(parts),
+    });
+    if (res.status === 201) this.videos.add(res.json.video_name);
+    return res;
+  }
+
+  /** Video upload that must succeed; returns the VideoDTO. */
+  async uploadVideoOk(opts: VideoUploadOptions): Promise<any> {
+    let res = await this.uploadVideo(opts);
+    // A multi-user 6.14.2 takes one video upload per user at a time, and frees the slot only
+    // after the answer has gone out: an upload sent right after the previous one's answer can
+    // meet that slot still taken (429, `Retry-After: 5`). A client waits and sends it again.
+    for (let attempt = 0; res.status === 429 && attempt < 3; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 5) * 1000));
+      res = await this.uploadVideo(opts);
+    }
+    if (res.status !== 201) throw new Error(`video upload: ${res.status} ${res.text}`);
+    return res.json;
+  }
+
   /** Upload that must succeed; returns the ImageDTO. */
   async uploadOk(opts: UploadOptions = {}): Promise<any> {
     const res = await this.upload(opts);
@@ -195,9 +296,11 @@ export class Api {
   /** Deletes what this file made, so a shared server ends as it began. */
   async cleanup(): Promise<void> {
     if (this.images.size) await this.post('/api/v1/images/delete', { image_names: [...this.images] });
+    if (this.videos.size) await this.post('/api/v1/videos/delete', { video_names: [...this.videos] });
     for (const id of this.boards) await this.delete(`/api/v1/boards/${id}`, undefined, { include_images: true });
     for (const id of this.queueItems) await this.delete(`/api/v1/queue/default/i/${id}`);
     this.images.clear();
+    this.videos.clear();
     this.boards.clear();
     this.queueItems.clear();
   }

@@ -5,7 +5,7 @@
  * in multi-user mode with the same accounts.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { Api } from './harness';
+import { Api, type RequestOptions, type Res } from './harness';
 
 export interface Account {
   email: string;
@@ -66,6 +66,20 @@ export async function prepareMultiUserServer(url: string): Promise<void> {
 }
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/** The suite's client with a user's token on every call (uploads, boards and cleanup included). */
+export class UserApi extends Api {
+  constructor(
+    base: string,
+    private readonly token: string,
+  ) {
+    super(base);
+  }
+
+  override request(method: string, path: string, opts: RequestOptions = {}): Promise<Res> {
+    return super.request(method, path, { ...opts, headers: { ...bearer(this.token), ...opts.headers } });
+  }
+}
 
 /** Logs in and answers the token; throws with the server's answer otherwise. */
 export async function signIn(api: Api, account: Pick<Account, 'email' | 'password'>, rememberMe = false): Promise<string> {

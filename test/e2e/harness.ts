@@ -202,6 +202,16 @@ export async function description(locator: Locator): Promise<string> {
   );
 }
 
+/** Whether the element is what a user sees and clicks at its centre: shown, and covered by nothing. */
+export async function isOnTop(locator: Locator): Promise<boolean> {
+  if (!(await locator.isVisible())) return false;
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const top = element.ownerDocument.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return top !== null && element.contains(top);
+  });
+}
+
 /** What the gallery says it shows: "286 images", "12 images match “fox”", "… · 3 selected". */
 export function galleryCount(page: Page): Promise<string> {
   return description(galleryGrid(page));

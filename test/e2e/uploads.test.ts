@@ -59,7 +59,7 @@ describe('drag-and-drop uploads', () => {
         .getByRole('progressbar', { name: `Upload of ${png.name}` })
         .waitFor();
       await uploadRow(page, pdfAsPng.name)
-        .getByText('It looks like a PDF document, not an image. Only PNG, JPEG and WebP images can be uploaded.')
+        .getByText('It looks like a PDF document, not an image. Only PNG, JPEG and WebP images and MP4 videos can be uploaded.')
         .waitFor();
       await uploadRow(page, pdfAsPng.name).getByText('Failed', { exact: true }).waitFor();
 

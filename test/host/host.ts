@@ -7,6 +7,7 @@ import { basename, extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { dispatch } from '../../src/main/ipc/dispatch';
 import { createAppServices, type AppServices } from '../../src/main/services';
+import { mediaResponse } from '../../src/main/media';
 import { memoryTokens, type TokenStore } from '../../src/main/settings/settings';
 import { CONTENT_SECURITY_POLICY, metaContentSecurityPolicy } from '../../src/main/window/security';
 import { decodeWire, encodeWire } from '../../src/shared/wire-json';
@@ -45,10 +46,9 @@ const CONTENT_TYPES: Record<string, string> = {
 /** The app's CSP, widened only by the host's own origin (media over http, the bridge's socket). */
 function hostCsp(origin: string): string {
   const wsOrigin = origin.replace(/^http/, 'ws');
-  return CONTENT_SECURITY_POLICY.replace(/img-src ([^;]*)/, `img-src $1 ${origin}`).replace(
-    "connect-src 'self'",
-    `connect-src 'self' ${wsOrigin}`,
-  );
+  return CONTENT_SECURITY_POLICY.replace(/img-src ([^;]*)/, `img-src $1 ${origin}`)
+    .replace(/media-src ([^;]*)/, `media-src $1 ${origin}`)
+    .replace("connect-src 'self'", `connect-src 'self' ${wsOrigin}`);
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
@@ -78,14 +78,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', origin);
     const media = /^\/media\/(thumbnails|images)\/([^/]+)$/.exec(url.pathname);
-    if (media && request.method === 'GET') {
-      const result = await services.media.get(media[1] as 'thumbnails' | 'images', decodeURIComponent(media[2]!));
-      if (!result.ok) {
-        response.writeHead(result.status, { 'Content-Type': 'text/plain' }).end(result.reason);
-        return;
-      }
-      response.writeHead(200, { 'Content-Type': result.contentType, 'Cache-Control': 'private, max-age=31536000, immutable' });
-      response.end(result.bytes);
+    if (media && (request.method === 'GET' || request.method === 'HEAD')) {
+      // The scheme's own answer (ranges for <video> included), copied onto the HTTP response.
+      const headers = new Headers();
+      if (typeof request.headers.range === 'string') headers.set('range', request.headers.range);
+      const answer = await mediaResponse(() => services.media.get(media[1] as 'thumbnails' | 'images', decodeURIComponent(media[2]!)), {
+        method: request.method,
+        url: url.href,
+        headers,
+      });
+      response.writeHead(answer.status, Object.fromEntries(answer.headers));
+      response.end(Buffer.from(await answer.arrayBuffer()));
       return;
     }
     if (url.pathname === '/stage' && request.method === 'POST') {

@@ -75,6 +75,15 @@ describe('services behind the IPC contract', () => {
     expect(page.items).toHaveLength(50);
   });
 
+  it('gives a searched page and its count in two calls that agree with the page and total of one', async () => {
+    const query = { ...ALL, search: 'model:d -zzz' };
+    const page = await call<{ items: { image_name: string }[]; total: number }>('images.page', { query, offset: 0, limit: 1 });
+    expect(page.total).toBeGreaterThan(1);
+    const items = await call<{ image_name: string }[]>('images.list', { query, offset: 0, limit: 1 });
+    expect(items.map((item) => item.image_name)).toEqual(page.items.map((item) => item.image_name));
+    expect(await call<number>('images.count', { query })).toBe(page.total);
+  });
+
   it('names a whole view in one call, in the order the grid shows it', async () => {
     const query = { ...ALL, starredFirst: true };
     const page = await call<{ items: { image_name: string }[]; total: number }>('images.page', { query, offset: 0, limit: 1000 });

@@ -13,6 +13,7 @@ import { parseServerTime } from '../../src/shared/invokeai';
 import type { EventName, GalleryQuery, InvokeChannel, InvokeInput, InvokeOutput } from '../../src/shared/ipc';
 import { ASSET_CATEGORIES, jobStatusFromWire, type ImageCategory, type JobStatus } from '../../src/shared/models';
 import { Api } from '../contract/harness';
+import { imageItems } from '../support/gallery-items';
 
 /**
  * What the app-against-the-real-server suites share: the server's own view of its gallery (read
@@ -149,7 +150,7 @@ export async function serverGallery(api: Api): Promise<Gallery> {
 
 /** The same view, from the app's cache alone (what the UI would show). */
 export function cacheGallery(cache: Cache): Gallery {
-  const images: ImageFacts[] = cache.listImages(ALL, 0, EVERYTHING).map((image) => ({
+  const images: ImageFacts[] = imageItems(cache.listImages(ALL, 0, EVERYTHING)).map((image) => ({
     image_name: image.image_name,
     board_id: image.board_id,
     image_category: image.image_category,
@@ -207,7 +208,7 @@ export async function expectSameOrder(cache: Cache, api: Api): Promise<void> {
   const serverNames = async (query: Record<string, string | boolean>) =>
     (await ok(api.get('/api/v1/images/names', { is_intermediate: false, ...query }), 'image names')).image_names as string[];
   const cacheNames = (query: Partial<GalleryQuery>) =>
-    cache.listImages({ ...ALL, ...query }, 0, EVERYTHING).map((image) => image.image_name);
+    imageItems(cache.listImages({ ...ALL, ...query }, 0, EVERYTHING)).map((image) => image.image_name);
   expect(cacheNames({ order: 'newest' }), 'newest first').toEqual(await serverNames({ order_dir: 'DESC', starred_first: false }));
   expect(cacheNames({ order: 'oldest' }), 'oldest first').toEqual(await serverNames({ order_dir: 'ASC', starred_first: false }));
   expect(cacheNames({ order: 'newest', starredFirst: true }), 'starred first').toEqual(

@@ -24,6 +24,7 @@ import {
 } from './app-support';
 import { startRelay } from './proxy';
 import { parseServerTime } from '../../src/shared/invokeai';
+import { imageItems, imagesOnly } from '../support/gallery-items';
 
 /**
  * The app's main-process services (cache, sync, live events, uploads, actions, offline mode)
@@ -322,7 +323,9 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     expect(cache.imageDetails(outputs[0]!.image_name)?.job_id).toBe(String(first));
     // The output shows up in the board's counts and in the gallery.
     expect(cache.boardList(true).boards.find((b) => b.board_id === board.board_id)).toMatchObject({ image_count: 1, asset_count: 0 });
-    expect(cache.pageImages({ ...ALL, board: board.board_id }, 0, 10).items.map((image) => image.image_name)).toEqual(serverOutputs);
+    expect(imagesOnly(cache.pageImages({ ...ALL, board: board.board_id }, 0, 10).items).map((image) => image.image_name)).toEqual(
+      serverOutputs,
+    );
 
     // A job that fails: the real server says `failed` before `invocation_error`; the cache keeps its error.
     const failing = (await api.enqueue(graphMissingImage())).json.item_ids[0] as number;
@@ -504,7 +507,10 @@ describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () =>
     // Everything browsable, exactly as it was online.
     expectSameGallery(cacheGallery(app.session().cache), server);
     const page = (query: Partial<typeof ALL>) => app.call('images.page', { query: { ...ALL, ...query }, offset: 0, limit: 1000 });
-    const namesOf = async (query: Partial<typeof ALL>) => (await page(query)).items.map((image) => image.image_name).sort();
+    const namesOf = async (query: Partial<typeof ALL>) =>
+      imageItems((await page(query)).items)
+        .map((image) => image.image_name)
+        .sort();
     expect((await page({})).total).toBe(server.images.length);
     expect(await namesOf({ board: board.board_id })).toEqual([...names].sort());
     expect(await namesOf({ board: board.board_id, categories: ['user', 'control', 'mask', 'other'] })).toEqual([names[1]]);

@@ -1,8 +1,8 @@
 /**
  * npm run test:real [-- <vitest filters...>]
- * Starts the real InvokeAI 6.14.2 with --populate on a free port (and, when the sign-in suite
- * test/contract/auth.test.ts is among the files, a second one in multi-user mode with an admin
- * and a member: CONTRACT_MULTIUSER_URL), runs vitest with
+ * Starts the real InvokeAI 6.14.2 with --populate on a free port (and, when a multi-user suite,
+ * test/contract/auth.test.ts, multiuser-boards.test.ts or videos.test.ts, is among the files, a second one in
+ * multi-user mode with an admin and a member: CONTRACT_MULTIUSER_URL), runs vitest with
  * test/real/vitest.config.ts (the contract suite and test/real/*.test.ts; narrow it with filters,
  * e.g. `npm run test:real -- test/contract/images`) with CONTRACT_BASE_URL pointing at it, then
  * stops the server. The exit code is vitest's.
@@ -27,7 +27,10 @@ async function main(): Promise<number> {
   );
   // A second server in multi-user mode (admin and member) for the sign-in suite, when it runs.
   let multiuser: RealServer | null = null;
-  if (filters.length === 0 || filters.some((f) => MULTIUSER_SUITE.includes(f) || f.includes('auth'))) {
+  if (
+    filters.length === 0 ||
+    filters.some((f) => MULTIUSER_SUITE.includes(f) || f.includes('auth') || f.includes('multiuser') || f.includes('videos'))
+  ) {
     try {
       multiuser = await startRealServer({ multiuser: true });
       await prepareMultiUserServer(multiuser.url);

@@ -307,8 +307,8 @@ describe('uploads of bad files', () => {
     expect(reasons).toEqual({
       'empty.png': 'The file is empty.',
       'truncated.png': expect.stringMatching(/damaged or still being copied/),
-      'invoice.png': 'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images can be uploaded.',
-      'notes.jpg': expect.stringMatching(/not an image\. Only PNG, JPEG and WebP images can be uploaded\./),
+      'invoice.png': 'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images and MP4 videos can be uploaded.',
+      'notes.jpg': expect.stringMatching(/not an image\. Only PNG, JPEG and WebP images and MP4 videos can be uploaded\./),
       'script.webp': expect.stringMatching(/not an image|not a PNG, JPEG or WebP image/),
       'good.png': null,
       'huge.png': 'The file is 60 MB; the upload limit is 50 MB.',
@@ -338,7 +338,10 @@ describe('uploads of bad files', () => {
     const failed = results.filter((item) => item.state === 'failed');
     expect(failed.map((item) => item.file_name)).toEqual(paths.filter((_, i) => i % 10 === 9).map((path) => path.split('/').pop()));
     expect(
-      failed.every((item) => item.error === 'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images can be uploaded.'),
+      failed.every(
+        (item) =>
+          item.error === 'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images and MP4 videos can be uploaded.',
+      ),
     ).toBe(true);
     const done = results.filter((item) => item.state === 'done');
     expect(done).toHaveLength(270);

@@ -261,7 +261,7 @@ describe.each(FAULTS)('fault: $name', (fault) => {
     const items = () => app.call<UploadItem[]>('uploads.list');
     const byName = async (name: string) => (await items()).find((item) => item.file_name === name)!;
     await until('the non-image to be refused', async () => (await byName('notes.png')).state === 'failed');
-    expect((await byName('notes.png')).error).toMatch(/not an image\. Only PNG, JPEG and WebP images can be uploaded/);
+    expect((await byName('notes.png')).error).toMatch(/not an image\. Only PNG, JPEG and WebP images and MP4 videos can be uploaded/);
     if (fault.name !== 'latency' && fault.name !== 'socket drop') await showsFault(app, fault);
     await readsWhileFaulty(app, server, fault);
     // While the server fails, an accepted file is waiting, never failed.

@@ -1,5 +1,5 @@
 /**
- * `npm run server -- --port 9090 --images 2000 --seed 1`: starts the stand-in on 127.0.0.1, prints
+ * `npm run server -- --port 9090 --images 2000 --videos 20 --seed 1`: starts the stand-in on 127.0.0.1, prints
  * its URL on one line, and serves until SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '9090' },
     host: { type: 'string', default: '127.0.0.1' },
     images: { type: 'string', default: '2000' },
+    videos: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     'queue-items': { type: 'string', default: '200' },
     'job-step-ms': { type: 'string', default: '25' },
@@ -31,6 +32,7 @@ const standIn = await startStandIn({
   port: int('port', values.port),
   host: values.host,
   images: int('images', values.images),
+  videos: int('videos', values.videos),
   seed: int('seed', values.seed),
   queueItems: int('queue-items', values['queue-items']),
   jobStepMs: int('job-step-ms', values['job-step-ms']),

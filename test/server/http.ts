@@ -4,6 +4,8 @@
  * FastAPI error shapes to every answer.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Caller } from './access';
+import { SYSTEM_USER_ID } from './identity';
 import { BodyReader, ParamReader, ValidationFailure } from './validation';
 
 /** An `HTTPException`: `{"detail": ...}` with a status. */
@@ -36,6 +38,10 @@ export const json = (value: unknown, status = 200, headers?: Record<string, stri
 
 export class RequestContext {
   readonly query: URLSearchParams;
+  /** Who the request acts as: the signed-in user on a multi-user server, else the admin `system`. */
+  caller: Caller = { user_id: SYSTEM_USER_ID, is_admin: true };
+  /** A multi-user server (its media is never cacheable). */
+  multiuser = false;
   private bodyPromise: Promise<Buffer> | undefined;
 
   constructor(

@@ -22,6 +22,10 @@ export interface StandInOptions {
   host?: string;
   /** Seeded images (default 2000). */
   images?: number;
+  /** Seeded videos (default 0): real H.264 MP4s, written when first asked for. */
+  videos?: number;
+  /** The video upload cap per file (default 1 GiB, as on 6.14.2); lower it to see the 413. */
+  maxVideoUploadBytes?: number;
   /** Seed of the generated data and of fault randomness (default 1). */
   seed?: number;
   /** Seeded queue items (default 200; at least 4: one running, three pending, the rest history). */
@@ -62,13 +66,19 @@ export interface StandIn {
 
 export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> {
   const seed = opts.seed ?? 1;
-  const gallery = generateGallery({ seed, images: opts.images ?? 2000, queueItems: Math.max(4, opts.queueItems ?? 200) });
+  const gallery = generateGallery({
+    seed,
+    images: opts.images ?? 2000,
+    queueItems: Math.max(4, opts.queueItems ?? 200),
+    videos: opts.videos ?? 0,
+  });
   const server = new StandInServer(gallery, {
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
     faultSeed: seed,
     processor: { stepMs: opts.jobStepMs ?? 25, progressSteps: opts.progressSteps ?? 1, paused: opts.paused ?? false },
     users: opts.users ?? null,
+    ...(opts.maxVideoUploadBytes !== undefined ? { maxVideoUploadBytes: opts.maxVideoUploadBytes } : {}),
   });
   if (opts.onRequest) server.http.prependListener('request', opts.onRequest);
   await server.listen();

@@ -8,14 +8,16 @@ import { gzipSync } from 'node:zlib';
 import { EventHub, SOCKET_PATH } from './events';
 import { FaultRules, type FaultControl, type FaultDecision } from './faults';
 import { HttpError, RequestContext, Router, type Reply } from './http';
-import { Accounts, bearerOf, middlewareRefusal, type UserSeed } from './auth';
+import { Accounts, bearerOf, middlewareRefusal, type UserDTO, type UserSeed } from './auth';
 import { registerAppRoutes } from './routes/app';
 import { registerAuthRoutes } from './routes/auth';
 import { registerBoardRoutes } from './routes/boards';
 import { registerControlRoutes } from './routes/control';
+import { registerGalleryRoutes } from './routes/gallery';
 import { registerImageRoutes } from './routes/images';
 import { registerModelRoutes } from './routes/models';
 import { registerQueueRoutes } from './routes/queue';
+import { registerVideoRoutes } from './routes/videos';
 import type { Gallery } from './data/gallery';
 import { StandInState } from './state';
 import type { ProcessorOptions } from './session-queue';
@@ -46,6 +48,8 @@ export interface ServerOptions {
   processor: ProcessorOptions;
   /** Multi-user mode with these accounts; null for the default single-user server. */
   users: readonly UserSeed[] | null;
+  /** The video upload cap per file (default 1 GiB, as on 6.14.2). */
+  maxVideoUploadBytes?: number;
 }
 
 /** What a multi-user server answers without a token (NOTES §13). */
@@ -64,6 +68,8 @@ export class StandInServer {
   private readonly api = new Router();
   private readonly control = new Router();
   private readonly sockets = new Set<Socket>();
+  /** Requests sent with `Expect: 100-continue` whose body no route has started to read yet. */
+  private readonly awaitingContinue = new WeakSet<IncomingMessage>();
   private down = false;
   private port: number;
 
@@ -82,6 +88,18 @@ export class StandInServer {
     // can get the real server's polling quirk (see routeRequest).
     this.http.removeAllListeners('request');
     this.http.on('request', (req: IncomingMessage, res: ServerResponse) => this.routeRequest(req, res));
+    // Uvicorn answers `Expect: 100-continue` only when the route starts reading the body, so a
+    // refusal before that (a video upload's 401, 403, 404, 413, 422) reaches a waiting client
+    // before it sends a byte. Node would send `100 Continue` at once; this withholds it likewise.
+    this.http.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      this.awaitingContinue.add(req);
+      req.once('resume', () => {
+        // Node resumes an unread body itself once the answer is out (to drain it); that is no read.
+        if (this.awaitingContinue.delete(req) && !res.headersSent) res.writeContinue();
+      });
+      // As a 'request', so listeners of every request (a test's request log) see it too.
+      this.http.emit('request', req, res);
+    });
     this.state = new StandInState(gallery, this.events, options.processor);
     this.accounts = options.users ? new Accounts(options.users) : null;
     if (this.accounts) this.events.requireTokens(this.accounts);
@@ -109,8 +127,10 @@ export class StandInServer {
     };
     registerAppRoutes(this.api, this.state, () => ({ host: options.host, port: this.port }), this.accounts !== null);
     registerAuthRoutes(this.api, this.accounts);
-    registerBoardRoutes(this.api, this.state);
+    registerBoardRoutes(this.api, this.state, this.accounts);
     registerImageRoutes(this.api, this.state);
+    registerVideoRoutes(this.api, this.state, { maxUploadBytes: options.maxVideoUploadBytes });
+    registerGalleryRoutes(this.api, this.state);
     registerQueueRoutes(this.api, this.state);
     registerModelRoutes(this.api, this.state);
     registerControlRoutes(this.control, this.state, this.faults, () => this.events.io.of('/').sockets.size);
@@ -193,7 +213,7 @@ export class StandInServer {
     const decision = this.rules.decide(path);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.error !== null) {
-      req.resume();
+      this.drain(req);
       this.send(req, res, { status: decision.error, body: 'Internal Server Error', contentType: 'text/plain; charset=utf-8' }, decision);
       return;
     }
@@ -201,11 +221,15 @@ export class StandInServer {
     const guard = this.guard(method, path, req);
     let reply: Reply;
     if (guard.refusal) {
-      req.resume();
+      this.drain(req);
       reply = guard.refusal;
-    } else if (route) reply = await this.run(route.handler, new RequestContext(req, method, path, url, route.params));
-    else {
-      req.resume();
+    } else if (route) {
+      const ctx = new RequestContext(req, method, path, url, route.params);
+      if (this.accounts) ctx.multiuser = true;
+      if (guard.user) ctx.caller = { user_id: guard.user.user_id, is_admin: guard.user.is_admin };
+      reply = await this.run(route.handler, ctx);
+    } else {
+      this.drain(req);
       // The web UI is mounted at "/" with an SPA fallback: unknown GETs get its HTML, other methods 405.
       reply =
         method === 'GET' || method === 'HEAD'
@@ -220,19 +244,24 @@ export class StandInServer {
    * Multi-user mode: every API route but the open ones needs a valid token (the auth routes check
    * their own), and a successful mutating call with one comes back with a fresh token.
    */
-  private guard(method: string, path: string, req: IncomingMessage): { refusal?: Reply; refresh?: () => string } {
+  private guard(method: string, path: string, req: IncomingMessage): { refusal?: Reply; refresh?: () => string; user?: UserDTO } {
     if (!this.accounts || !path.startsWith('/api/') || OPEN_ROUTES.has(path)) return {};
     const verdict = this.accounts.verify(bearerOf(req.headers.authorization));
     const isAuthRoute = path.startsWith('/api/v1/auth/');
     if ('problem' in verdict) {
       if (isAuthRoute) return {};
+      // 6.14.2's video upload middleware refuses before the auth dependency, in its own words.
+      if (method === 'POST' && path === '/api/v1/videos/upload') {
+        const headers = { 'www-authenticate': 'Bearer', connection: 'close' };
+        return { refusal: { status: 401, json: { detail: 'Authentication required' }, headers } };
+      }
       const refusal = middlewareRefusal(verdict.problem);
       return { refusal: { status: refusal.status, json: { detail: refusal.detail } } };
     }
     const mutating = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
-    if (!mutating || NO_REFRESH.has(path)) return {};
+    if (!mutating || NO_REFRESH.has(path)) return { user: verdict.user };
     const accounts = this.accounts;
-    return { refresh: () => accounts.issue(verdict.user, verdict.claims.remember_me) };
+    return { user: verdict.user, refresh: () => accounts.issue(verdict.user, verdict.claims.remember_me) };
   }
 
   private async run(handler: (ctx: RequestContext) => Reply | Promise<Reply>, ctx: RequestContext): Promise<Reply> {
@@ -246,8 +275,16 @@ export class StandInServer {
       return { status: 500, body: 'Internal Server Error', contentType: 'text/plain; charset=utf-8' };
     } finally {
       // Drain any body the handler did not read, so keep-alive connections stay usable.
-      ctx.req.resume();
+      this.drain(ctx.req);
     }
+  }
+
+  /**
+   * Reads and drops a body nobody wants. A client still waiting for `100 Continue` has sent none:
+   * it is not asked for (that would invite it), and the connection closes after the answer.
+   */
+  private drain(req: IncomingMessage): void {
+    if (!this.awaitingContinue.has(req)) req.resume();
   }
 
   private send(req: IncomingMessage, res: ServerResponse, reply: Reply, decision: FaultDecision | null): void {
@@ -267,6 +304,7 @@ export class StandInServer {
       headers.vary = 'Origin, Accept-Encoding';
     }
     headers['content-length'] ??= String(body.length);
+    if (this.awaitingContinue.delete(req)) headers.connection = 'close';
     res.writeHead(reply.status, headers);
     if (decision?.dropAfterFraction != null && body.length > 0) {
       // Send part of the body, then cut the connection: the client sees a truncated answer.

@@ -429,9 +429,10 @@ export class SessionQueue {
   private async invoke(item: QueueItemRecord, node: GraphNode, sourceId: string): Promise<Record<string, unknown>> {
     if (node.type === 'blank_image') return this.blankImage(item, node, sourceId);
     if (node.type === 'image') return this.loadImage(node);
+    if (node.type === 'video_concat') return this.concatVideos(item, node);
     throw new NodeFailure(
       'NotImplementedError',
-      `The InvokeAI stand-in cannot run '${node.type}' nodes (only blank_image and image)`,
+      `The InvokeAI stand-in cannot run '${node.type}' nodes (only blank_image, image and video_concat)`,
       traceback([RUN_NODE_FRAME, INVOKE_FRAME], 'NotImplementedError', '', `The InvokeAI stand-in cannot run '${node.type}' nodes`),
     );
   }
@@ -469,6 +470,54 @@ export class SessionQueue {
       image: { image_name: record.image_name },
       width: record.width,
       height: record.height,
+      output_meta: null,
+    };
+  }
+
+  /**
+   * 6.14.2's Concatenate Videos with a `cut` (the one video node that needs no model): a new video
+   * as long as its inputs together, at the first one's size and frame rate (or the node's `fps`).
+   * The stand-in's video is rendered from a seed rather than spliced; its DTO and event match.
+   */
+  private concatVideos(item: QueueItemRecord, node: GraphNode): Record<string, unknown> {
+    const refs = Array.isArray(node.videos) ? (node.videos as { video_name?: unknown }[]) : [];
+    const inputs = refs.map((ref) => this.gallery.videos.get(typeof ref?.video_name === 'string' ? ref.video_name : ''));
+    const fail = (message: string) =>
+      new NodeFailure('ValueError', message, traceback([RUN_NODE_FRAME, INVOKE_FRAME], 'ValueError', '', message));
+    if (inputs.length < 2) throw fail('video_concat requires at least two input videos.');
+    const present = inputs.filter((video) => video !== undefined);
+    if (present.length < inputs.length) throw fail('Video record not found');
+    const first = present[0]!;
+    if (present.some((video) => video.width !== first.width || video.height !== first.height)) {
+      throw fail('All inputs must share the same dimensions. Re-render at a single resolution before concatenating.');
+    }
+    const fps = typeof node.fps === 'number' ? node.fps : (first.fps ?? 16);
+    const duration = present.reduce((sum, video) => sum + video.duration, 0);
+    const wanted = (node.board as { board_id?: unknown } | null)?.board_id;
+    const record = this.gallery.videos.add({
+      video_origin: 'internal',
+      video_category: 'general',
+      width: first.width,
+      height: first.height,
+      duration,
+      fps,
+      is_intermediate: node.is_intermediate === true,
+      board_id: typeof wanted === 'string' && this.gallery.getBoard(wanted) ? wanted : null,
+      session_id: item.session_id,
+      metadata: node.metadata && typeof node.metadata === 'object' ? JSON.stringify(node.metadata) : null,
+      source: { kind: 'seed', colour_seed: item.item_id },
+      user_id: item.user_id,
+    });
+    // As `context.videos.save` records it: the node that made it.
+    record.node_id = node.id;
+    return {
+      type: 'video_output',
+      video: { video_name: record.video_name },
+      width: record.width,
+      height: record.height,
+      num_frames: Math.round(duration * fps),
+      fps,
+      duration,
       output_meta: null,
     };
   }

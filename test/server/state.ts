@@ -9,6 +9,7 @@ import { ImageFiles } from './imaging';
 import { QueueStore } from './queue-store';
 import { SessionQueue, type ProcessorOptions } from './session-queue';
 import { GalleryStore } from './store';
+import { VideoFiles } from './video-store';
 
 export const VERSION = '6.14.2';
 
@@ -17,6 +18,8 @@ export class StandInState {
   readonly queue: SessionQueue;
   readonly models: ModelConfig[];
   readonly files: ImageFiles;
+  /** MP4 bytes and thumbnails of the videos (`gallery.videos`). */
+  readonly videoFiles = new VideoFiles();
 
   constructor(seed: Gallery, events: EventHub, processor: ProcessorOptions) {
     this.gallery = new GalleryStore(seed);

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { BoardSeed, Gallery, ImageCategory, ImageOrigin, ImageSeed } from './data/gallery';
 import { imageGraph, imageWorkflow } from './data/gallery';
 import { nowTimestamp } from './data/timestamps';
+import { SYSTEM_USER_ID } from './identity';
+import { VideoStore, type VideoRecord } from './video-store';
 
 export const IMAGE_CATEGORIES = ['general', 'mask', 'control', 'user', 'other'] as const satisfies readonly ImageCategory[];
 export const IMAGE_ORIGINS = ['internal', 'external'] as const satisfies readonly ImageOrigin[];
@@ -29,6 +31,8 @@ export interface ImageRecord extends Omit<ImageSeed, 'metadata' | 'pixel_seed'> 
   workflow: string | null | undefined;
   graph: string | null | undefined;
   source: PixelSource;
+  /** Who made it (multi-user servers); `system` for the seed and in single-user mode. */
+  user_id: string;
 }
 
 export interface BoardRecord {
@@ -50,12 +54,19 @@ export interface ImageQuery {
   starred_first?: boolean;
   order_dir?: Direction;
   search_term?: string | null;
+  /** Only this user's images (a non-admin's list without a board, or of Uncategorized); null for all. */
+  owner?: string | null;
 }
 
 export interface BoardStats {
   image_count: number;
   asset_count: number;
+  /** The cover when it is an image; null when the board's top item is a video. */
   cover: ImageRecord | null;
+  /** Non-intermediate videos on the board (6.14). */
+  video_count: number;
+  /** The cover when it is a video (at most one of `cover` and `cover_video` is set). */
+  cover_video: VideoRecord | null;
 }
 
 /** The board id as `affected_boards` names it. */
@@ -86,6 +97,7 @@ export function imageFromSeed(seed: ImageSeed): ImageRecord {
     workflow: undefined,
     graph: undefined,
     source: { kind: 'pattern', seed: seed.pixel_seed },
+    user_id: SYSTEM_USER_ID,
   };
 }
 
@@ -102,15 +114,20 @@ export interface NewImage {
   workflow: string | null;
   graph: string | null;
   source: PixelSource;
+  /** The maker; `system` when left out (single-user mode, job outputs). */
+  user_id?: string;
 }
 
 export class GalleryStore {
   readonly images = new Map<string, ImageRecord>();
   readonly boards = new Map<string, BoardRecord>();
+  /** The videos beside the images (6.14): they share boards, counts and covers. */
+  readonly videos: VideoStore;
   /** Every image, oldest first; list queries walk this instead of sorting. */
   private ordered: ImageRecord[] = [];
 
-  constructor(gallery?: Pick<Gallery, 'boards' | 'images'>) {
+  constructor(gallery?: Pick<Gallery, 'boards' | 'images'> & Partial<Pick<Gallery, 'videos'>>) {
+    this.videos = new VideoStore(gallery?.videos ?? []);
     if (!gallery) return;
     for (const b of gallery.boards) this.boards.set(b.board_id, boardFromSeed(b));
     for (const seed of gallery.images) {
@@ -141,6 +158,7 @@ export class GalleryStore {
     const term = q.search_term ? q.search_term.toLowerCase() : null;
     const categories = q.categories && q.categories.length > 0 ? new Set(q.categories) : null;
     const board = q.board_id ?? null;
+    const owner = q.owner ?? null;
     const starred: ImageRecord[] = [];
     const rest: ImageRecord[] = [];
     const matches = (r: ImageRecord): boolean => {
@@ -148,6 +166,7 @@ export class GalleryStore {
       if (categories && !categories.has(r.image_category)) return false;
       if (q.is_intermediate !== undefined && q.is_intermediate !== null && r.is_intermediate !== q.is_intermediate) return false;
       if (board === 'none' ? r.board_id !== null : board !== null && r.board_id !== board) return false;
+      if (owner !== null && r.user_id !== owner) return false;
       if (term !== null && !(r.metadata?.toLowerCase().includes(term) || r.created_at.includes(term))) return false;
       return true;
     };
@@ -165,7 +184,7 @@ export class GalleryStore {
   /** Counts and cover for every board, in one pass over the images. */
   boardStats(): Map<string, BoardStats> {
     const stats = new Map<string, BoardStats>();
-    for (const id of this.boards.keys()) stats.set(id, { image_count: 0, asset_count: 0, cover: null });
+    for (const id of this.boards.keys()) stats.set(id, { image_count: 0, asset_count: 0, cover: null, video_count: 0, cover_video: null });
     for (const r of this.ordered) {
       if (r.board_id === null || r.is_intermediate) continue;
       const s = stats.get(r.board_id);
@@ -174,10 +193,37 @@ export class GalleryStore {
       else s.image_count++;
       if (!s.cover || outranks(r, s.cover)) s.cover = r;
     }
+    // 6.14.2 ranks images and videos together by (starred, created_at, kind, name), all
+    // descending; 'video' sorts after 'image', so a video wins a tie.
+    for (const v of this.videos.all()) {
+      if (v.board_id === null || v.is_intermediate) continue;
+      const s = stats.get(v.board_id);
+      if (!s) continue;
+      s.video_count++;
+      const best = s.cover_video ?? s.cover;
+      // On a full tie the video wins over an image ('video' > 'image'), and the greater name over another video.
+      const wins =
+        !best ||
+        (v.starred !== best.starred
+          ? v.starred
+          : v.created_at !== best.created_at
+            ? v.created_at > best.created_at
+            : best !== s.cover_video || v.video_name > s.cover_video.video_name);
+      if (wins) {
+        s.cover_video = v;
+        s.cover = null;
+      }
+    }
     return stats;
   }
 
-  boardImageNames(boardId: string, categories: readonly ImageCategory[] | null, isIntermediate: boolean | null): string[] {
+  /** `owner` keeps only that user's images (a non-admin's Uncategorized). */
+  boardImageNames(
+    boardId: string,
+    categories: readonly ImageCategory[] | null,
+    isIntermediate: boolean | null,
+    owner: string | null = null,
+  ): string[] {
     const target = boardId === 'none' ? null : boardId;
     const cats = categories && categories.length > 0 ? new Set(categories) : null;
     const names: string[] = [];
@@ -185,6 +231,7 @@ export class GalleryStore {
       if (r.board_id !== target) continue;
       if (cats && !cats.has(r.image_category)) continue;
       if (isIntermediate !== null && r.is_intermediate !== isIntermediate) continue;
+      if (owner !== null && r.user_id !== owner) continue;
       names.push(r.image_name);
     }
     return names;
@@ -203,6 +250,7 @@ export class GalleryStore {
     const record: ImageRecord = {
       image_name: `${randomUUID()}.png`,
       ...input,
+      user_id: input.user_id ?? SYSTEM_USER_ID,
       // has_workflow means "a workflow or a graph" (the real server sets it for either).
       has_workflow: input.workflow !== null || input.graph !== null,
       embeds_workflow: input.workflow !== null,
@@ -300,12 +348,12 @@ export class GalleryStore {
 
   // ---------------------------------------------------------------- boards
 
-  createBoard(name: string): BoardRecord {
+  createBoard(name: string, userId: string = SYSTEM_USER_ID): BoardRecord {
     const now = nowTimestamp();
     const board: BoardRecord = {
       board_id: randomUUID(),
       board_name: name,
-      user_id: 'system',
+      user_id: userId,
       created_at: now,
       updated_at: now,
       archived: false,
@@ -329,13 +377,35 @@ export class GalleryStore {
     return board;
   }
 
-  /** Deletes a board; its images are deleted too, or moved to Uncategorized. */
-  deleteBoard(id: string, includeImages: boolean): { unlinked: string[]; deleted: string[] } | undefined {
+  /**
+   * Deletes a board; its images are deleted too, or moved to Uncategorized. With `onlyOf` (a
+   * non-admin owner) only that user's images are deleted; other users' contributions to a public
+   * board fall back to Uncategorized, as on the real server.
+   */
+  deleteBoard(
+    id: string,
+    includeImages: boolean,
+    onlyOf: string | null = null,
+  ): { unlinked: string[]; deleted: string[]; unlinkedVideos: string[]; deletedVideos: string[] } | undefined {
     if (!this.boards.delete(id)) return undefined;
+    // Videos go the same way as the images: deleted (only the owner's, for a non-admin), or unlinked.
+    const videoNames = this.videos.namesWhere((v) => v.board_id === id);
+    const doomedVideos = includeImages ? videoNames.filter((name) => onlyOf === null || this.videos.get(name)!.user_id === onlyOf) : [];
+    const deletedVideos = this.videos.delete(doomedVideos).map((v) => v.video_name);
+    for (const name of videoNames) this.videos.move(name, null);
+    const videos = { unlinkedVideos: includeImages ? [] : videoNames, deletedVideos };
     const names = this.ordered.filter((r) => r.board_id === id).map((r) => r.image_name);
-    if (includeImages) return { unlinked: [], deleted: this.deleteImages(names).deleted };
+    if (includeImages) {
+      const doomed = onlyOf === null ? names : names.filter((name) => this.images.get(name)!.user_id === onlyOf);
+      const deleted = this.deleteImages(doomed).deleted;
+      this.moveImages(
+        names.filter((name) => this.images.has(name)),
+        null,
+      );
+      return { unlinked: [], deleted, ...videos };
+    }
     this.moveImages(names, null);
-    return { unlinked: names, deleted: [] };
+    return { unlinked: names, deleted: [], ...videos };
   }
 
   /** Boards for listing: archived ones only when asked; sorted like the real SQL. */
@@ -386,7 +456,7 @@ export function parseMetadata(text: string | null): Record<string, unknown> | nu
 }
 
 function boardFromSeed(seed: BoardSeed): BoardRecord {
-  return { ...seed, user_id: 'system' };
+  return { ...seed, user_id: SYSTEM_USER_ID };
 }
 
 // ---------------------------------------------------------------- DTOs
@@ -431,9 +501,9 @@ export function boardDTO(b: BoardRecord, stats: BoardStats | undefined, ownerUse
     cover_image_name: stats?.cover?.image_name ?? null,
     archived: b.archived,
     board_visibility: b.board_visibility,
-    cover_video_name: null,
+    cover_video_name: stats?.cover_video?.video_name ?? null,
     image_count: stats?.image_count ?? 0,
-    video_count: 0,
+    video_count: stats?.video_count ?? 0,
     asset_count: stats?.asset_count ?? 0,
     owner_username: ownerUsername,
   };

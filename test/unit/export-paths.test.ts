@@ -28,6 +28,7 @@ describe('export file names', () => {
 describe('parameters as text', () => {
   const details: ImageDetails = {
     image: {
+      kind: 'image',
       image_name: 'img.png',
       board_id: null,
       image_category: 'general',

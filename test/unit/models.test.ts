@@ -5,6 +5,7 @@ import {
   IvkDnnModel,
   IvkImage,
   IvkJob,
+  IvkVideo,
   JobStatus,
   JobStatusSchema,
   ModelParseError,
@@ -255,6 +256,71 @@ describe('IvkImage.toDict', () => {
     const dict = IvkImage.toDict(image) as { metadata: { seed: number } };
     dict.metadata.seed = 2;
     expect(image.metadata).toEqual({ seed: 1 });
+  });
+});
+
+/** The VideoDTO the real InvokeAI 6.14.2 answered to `POST /videos/upload` of a 64×48, 2 s, 12 fps MP4 (test/support/mp4.ts). */
+const REAL_VIDEO_DTO = {
+  video_name: 'e8a37cc0-d54b-48d5-8bd3-40dce0984166.mp4',
+  video_url: 'api/v1/videos/i/e8a37cc0-d54b-48d5-8bd3-40dce0984166.mp4/full',
+  thumbnail_url: 'api/v1/videos/i/e8a37cc0-d54b-48d5-8bd3-40dce0984166.mp4/thumbnail',
+  video_origin: 'external',
+  video_category: 'user',
+  width: 64,
+  height: 48,
+  duration: 2.0,
+  fps: 12.0,
+  created_at: '2026-12-07 03:00:16.906',
+  updated_at: '2026-12-07 03:00:16.906',
+  deleted_at: null,
+  is_intermediate: false,
+  session_id: null,
+  node_id: null,
+  starred: false,
+  has_workflow: false,
+  video_subfolder: '',
+  board_id: null,
+};
+
+describe('IvkVideo', () => {
+  it('reads a real VideoDTO: names, category, size, duration and fps, dates as UTC', () => {
+    const video = IvkVideo.fromApiResponse(REAL_VIDEO_DTO);
+    expect(video).toEqual({
+      video_name: REAL_VIDEO_DTO.video_name,
+      board_id: null,
+      video_category: 'user',
+      width: 64,
+      height: 48,
+      duration: 2,
+      fps: 12,
+      created_at: new Date('2026-12-07T03:00:16.906Z'),
+      updated_at: new Date('2026-12-07T03:00:16.906Z'),
+      starred: false,
+      metadata: null,
+      thumbnail_url: REAL_VIDEO_DTO.thumbnail_url,
+      video_url: REAL_VIDEO_DTO.video_url,
+      is_intermediate: false,
+      node_id: null,
+      session_id: null,
+    });
+  });
+
+  it('round-trips through toDict as plain JSON', () => {
+    for (const video of [
+      IvkVideo.fromApiResponse(REAL_VIDEO_DTO),
+      IvkVideo.fromApiResponse({ ...REAL_VIDEO_DTO, fps: null, board_id: 'b1', starred: true, metadata: { positive_prompt: 'waves' } }),
+      IvkVideo.fromApiResponse({ video_name: 'x.mp4' }),
+    ]) {
+      const dict = IvkVideo.toDict(video);
+      expect(JSON.parse(JSON.stringify(dict))).toEqual(dict);
+      expect(IvkVideo.fromApiResponse(dict)).toEqual(video);
+    }
+  });
+
+  it('names the field a payload gets wrong', () => {
+    expect(() => IvkVideo.fromApiResponse({ ...REAL_VIDEO_DTO, duration: -1 })).toThrow(ModelParseError);
+    expect(() => IvkVideo.fromApiResponse({ ...REAL_VIDEO_DTO, video_category: 'film' })).toThrow(/IvkVideo: video_category/);
+    expect(() => IvkVideo.fromApiResponse({ image_name: 'a.png' })).toThrow(/IvkVideo: video_name/);
   });
 });
 

@@ -28,6 +28,8 @@ describe('main window security', () => {
     expect(policy['style-src']).toEqual(["'self'"]);
     expect(policy['connect-src']).toEqual(["'self'"]);
     expect(policy['img-src']).toEqual(["'self'", 'data:', 'ivk-media:']);
+    // <video> plays MP4s from the media scheme and nowhere else.
+    expect(policy['media-src']).toEqual(['ivk-media:']);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|\*|https?:/);
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { InvokeApi } from '../api/contract';
 import { ApiError, describeApiError } from '../api/errors';
 import type { Cache } from '../cache';
+import { itemName } from '../../shared/ipc';
 
 /**
  * What the user does to the gallery: star, move, delete, boards, cancel.
@@ -189,11 +190,17 @@ export class Actions {
     const { api, cache } = this.options;
     try {
       const pending = cache.outbox.referencedStrings();
-      const settled = imageNames.filter((name) => !pending.has(name));
-      if (settled.length === 0) return;
+      const { images, videos } = this.byKind(imageNames.filter((name) => !pending.has(name)));
       const since = Date.now();
-      const dtos = await api.imagesByNames(settled);
-      if (!this.closed) cache.upsertImages(dtos, { skipTouchedSince: since });
+      const dtos = images.length > 0 ? await api.imagesByNames(images) : [];
+      // No videos-by-names route; a star touches a few videos at most.
+      const videoDtos = await Promise.all(videos.map((name) => api.video(name)));
+      if (this.closed) return;
+      cache.upsertImages(dtos, { skipTouchedSince: since });
+      cache.upsertVideos(
+        videoDtos.map((dto) => ({ dto })),
+        { skipTouchedSince: since },
+      );
     } catch {
       // Left for the next time the image is fetched (or the session closed meanwhile).
     }
@@ -231,29 +238,61 @@ export class Actions {
     const { api, cache, onNotice } = this.options;
     switch (action.kind) {
       case 'star': {
-        const done = await inChunks(action.image_names, (names) => (action.starred ? api.starImages(names) : api.unstarImages(names)));
-        reportMissing(action, done, onNotice, this.options.onConflict);
+        const { images, videos } = this.byKind(action.image_names);
+        const done = await inChunks(images, (names) => (action.starred ? api.starImages(names) : api.unstarImages(names)));
+        if (videos.length > 0) done.push(...(await (action.starred ? api.starVideos(videos) : api.unstarVideos(videos))));
+        await this.reportSkipped(action, done);
         return;
       }
       case 'move': {
         const board = action.board === null ? null : this.resolveBoardId(action.board);
-        const done = await inChunks(action.image_names, (names) =>
+        const { images, videos } = this.byKind(action.image_names);
+        const done = await inChunks(images, (names) =>
           board === null ? api.removeImagesFromBoard(names) : api.addImagesToBoard(board, names),
         );
-        reportMissing(action, done, onNotice, this.options.onConflict);
+        for (const video of videos) done.push(...(await this.moveVideo(video, board)));
+        await this.reportSkipped(action, done);
         return;
       }
       case 'delete': {
         // A name the server does not know is gone already, which is what a delete asks for (a
         // delete sent again after its answer was lost finds nothing left). Only names the server
         // says it failed to delete are a problem.
-        const failed = await inChunks(action.image_names, async (names) => (await api.deleteImages(names)).failed_images ?? []);
+        const deleted = new Set<string>();
+        const { images, videos } = this.byKind(action.image_names);
+        const failed = await inChunks(images, async (names) => {
+          const result = await api.deleteImages(names);
+          for (const name of result.deleted_images) deleted.add(name);
+          return result.failed_images ?? [];
+        });
+        if (videos.length > 0) {
+          const result = await api.deleteVideos(videos);
+          for (const name of result.deleted_videos) deleted.add(name);
+          // The real 6.14.2 lists a video it does not know as failed: gone is what a delete asks for.
+          for (const name of result.failed_videos) {
+            if (await this.videoGone(name)) deleted.add(name);
+            else failed.push(name);
+          }
+        }
         const failedSet = new Set(failed);
-        await cache.removeImages(action.image_names.filter((name) => !failedSet.has(name)));
+        // A multi-user server also skips, without a word, images the user may not delete: those it
+        // still shows are refused, not gone, and come back into view.
+        const skipped = action.image_names.filter((name) => !deleted.has(name) && !failedSet.has(name));
+        const refused = await this.stillThere(skipped);
+        cache.restoreDeleted(refused);
+        const refusedSet = new Set(refused);
+        await cache.removeImages(action.image_names.filter((name) => !failedSet.has(name) && !refusedSet.has(name)));
+        if (refused.length > 0) {
+          onNotice(
+            'error',
+            `${describeAction(action)}: the server refused ${plural(refused.length, this.nounOf(refused))} your account may not delete; they are shown again.`,
+          );
+          this.options.onConflict();
+        }
         if (failed.length > 0) {
           onNotice(
             'warning',
-            `${describeAction(action)}: the server could not delete ${plural(failed.length, 'image')}; they are shown again.`,
+            `${describeAction(action)}: the server could not delete ${plural(failed.length, this.nounOf(failed))}; they are shown again.`,
           );
           this.options.onConflict();
         }
@@ -284,6 +323,59 @@ export class Actions {
         await api.cancelQueueItem(action.item_id);
         return;
     }
+  }
+
+  /**
+   * The names a batch call left out: on a multi-user server it skips, without a word, images the
+   * user may not change (another user's board), as it skips images that are gone. The server is
+   * asked which of them it still shows: those were refused, the rest no longer exist. Either way
+   * a sync puts the server's state back into the cache, so nothing stays changed that was not.
+   */
+  private async reportSkipped(action: Extract<Action, { image_names: string[] }>, done: readonly string[]): Promise<void> {
+    const accepted = new Set(done);
+    const skipped = action.image_names.filter((name) => !accepted.has(name));
+    if (skipped.length === 0) return;
+    const refused = await this.stillThere(skipped);
+    const gone = skipped.length - refused.length;
+    const noun = this.nounOf(skipped);
+    const parts = [
+      ...(refused.length > 0 ? [`the server refused ${plural(refused.length, noun)} your account may not change`] : []),
+      ...(gone > 0 ? [`${plural(gone, noun)} no longer exist on the server and were left out`] : []),
+    ];
+    this.options.onNotice(refused.length > 0 ? 'error' : 'warning', `${describeAction(action)}: ${parts.join('; ')}.`);
+    this.options.onConflict();
+  }
+
+  /** Which of these names the server still shows this user (a failure counts them as gone). */
+  private async stillThere(names: readonly string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const { images, videos } = this.byKind(names);
+    const found: string[] = [];
+    try {
+      for (let start = 0; start < images.length; start += NAMES_PER_CALL) {
+        const dtos = await this.options.api.imagesByNames(images.slice(start, start + NAMES_PER_CALL));
+        found.push(...dtos.map((dto) => dto.image_name));
+      }
+    } catch {
+      // Counted as gone: a sync puts the server's state back either way.
+    }
+    // No videos-by-names route: one DTO a video. A 403 is a video that exists but is not this
+    // user's to see (6.14.2's `_assert_video_read_access` answers 404 only for one that is gone).
+    for (const video of videos) {
+      try {
+        await this.options.api.video(video);
+        found.push(video);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 403) found.push(video);
+      }
+    }
+    return found;
+  }
+
+  /** What a sentence calls these names: images, videos, or items when they are both. */
+  private nounOf(names: readonly string[]): string {
+    const { images, videos } = this.byKind(names);
+    return videos.length === 0 ? 'image' : images.length === 0 ? 'video' : 'item';
   }
 
   /**
@@ -343,9 +435,38 @@ export class Actions {
     cache.updateBoard(boardId, { pending: false });
     const moved = cache
       .listImages({ board: localId, categories: [], starredOnly: false, starredFirst: false, search: '', order: 'oldest' }, 0, 1_000_000)
-      .map((image) => image.image_name);
+      .map(itemName);
     if (moved.length > 0) cache.moveImages(moved, boardId);
     cache.removeBoard(localId, false);
+  }
+
+  /** Videos go to the server's `/videos` routes, images to `/images`: the cache knows which is which. */
+  private byKind(names: readonly string[]): { images: string[]; videos: string[] } {
+    const videos = this.options.cache.videoNamesAmong(names);
+    if (videos.size === 0) return { images: [...names], videos: [] };
+    return { images: names.filter((name) => !videos.has(name)), videos: names.filter((name) => videos.has(name)) };
+  }
+
+  /**
+   * One video onto a board (or off it): the server's routes take one name a call, and answer 500
+   * rather than dropping a name they do not know, so a failure is checked against the video itself.
+   */
+  private async moveVideo(video: string, board: string | null): Promise<string[]> {
+    const { api } = this.options;
+    try {
+      return board === null ? await api.removeVideoFromBoard(video) : await api.addVideoToBoard(board, video);
+    } catch (error) {
+      if (!(error instanceof ApiError && (error.status ?? 0) >= 500)) throw error;
+      if (await this.videoGone(video)) return [];
+      throw error;
+    }
+  }
+
+  private videoGone(video: string): Promise<boolean> {
+    return this.options.api.video(video).then(
+      () => false,
+      (error: unknown) => error instanceof ApiError && error.status === 404,
+    );
   }
 
   private resolveBoardId(boardId: string): string {
@@ -372,20 +493,6 @@ async function inChunks(names: readonly string[], send: (chunk: string[]) => Pro
 function changesOf(action: Action): { images: boolean; boards: boolean; jobs: boolean } {
   const boards = action.kind.startsWith('board.') || action.kind === 'move' || action.kind === 'delete' || action.kind === 'star';
   return { images: action.kind !== 'job.cancel', boards, jobs: action.kind === 'job.cancel' };
-}
-
-/** The server drops names it does not know without an error: say so instead of going quiet. */
-function reportMissing(
-  action: Extract<Action, { image_names: string[] }>,
-  done: readonly string[],
-  onNotice: ActionsOptions['onNotice'],
-  onConflict: () => void,
-): void {
-  const accepted = new Set(done);
-  const missing = action.image_names.filter((name) => !accepted.has(name));
-  if (missing.length === 0) return;
-  onNotice('warning', `${describeAction(action)}: ${plural(missing.length, 'image')} no longer exist on the server and were left out.`);
-  onConflict();
 }
 
 export function describeAction(action: Action): string {

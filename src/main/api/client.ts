@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   AddImagesToBoardResult,
+  AddVideosToBoardResult,
   BatchInput,
   BatchStatus,
   BoardChanges,
@@ -9,6 +10,7 @@ import {
   DeleteBoardResult,
   DeletedResult,
   DeleteImagesResult,
+  DeleteVideosResult,
   EnqueueBatchResult,
   ImageDTO,
   ImageNamesResult,
@@ -16,18 +18,26 @@ import {
   LogoutResult,
   ModelConfig,
   ModelsList,
+  OffsetPaginatedVideoDTOs,
   QueueItemIds,
   RemoveImagesFromBoardResult,
+  RemoveVideosFromBoardResult,
   RetryItemsResult,
   SessionProcessorStatus,
   SessionQueueAndProcessorStatus,
   SessionQueueItem,
   SetupStatus,
   StarredImagesResult,
+  StarredVideosResult,
   UnstarredImagesResult,
+  UnstarredVideosResult,
   UserDTO,
+  VideoChanges,
+  VideoDTO,
+  VideoNamesResult,
 } from '../../shared/invokeai';
-import type { ImageNamesQuery, InvokeApi, RequestOptions, UploadInput } from './contract';
+import type { ImageNamesQuery, InvokeApi, RequestOptions, UploadInput, VideoPageQuery, VideoUploadInput } from './contract';
+import { ApiError } from './errors';
 import { DEFAULT_BASE_URL, Http, type Call, type TokenSource } from './http';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { multipartWithProgress } from './upload-body';
@@ -54,6 +64,7 @@ const Version = z.object({ version: z.string() });
 const Metadata = z.record(z.string(), z.unknown()).nullable();
 
 const isImage = (mediaType: string) => mediaType.startsWith('image/');
+const isMp4 = (mediaType: string) => mediaType === 'video/mp4';
 
 /** The InvokeAI HTTP API over Node's fetch, validated at the boundary with the wire schemas. */
 export class InvokeClient implements InvokeApi {
@@ -196,6 +207,106 @@ export class InvokeClient implements InvokeApi {
     return this.http.json(call, ImageDTO, 'ImageDTO');
   }
 
+  async videoPage(query: VideoPageQuery, options?: RequestOptions): Promise<OffsetPaginatedVideoDTOs | null> {
+    const call = get('api/v1/videos/', { ...query, limit: Math.min(query.limit, MAX_NAMES_PER_CALL) }, options);
+    try {
+      return await this.http.json(call, OffsetPaginatedVideoDTOs, 'OffsetPaginatedResults_VideoDTO_');
+    } catch (error) {
+      if (isSpaFallback(error)) return null;
+      throw error;
+    }
+  }
+
+  async videoNames(query: ImageNamesQuery, options?: RequestOptions): Promise<VideoNamesResult | null> {
+    try {
+      return await this.http.json(get('api/v1/videos/names', { ...query }, options), VideoNamesResult, 'VideoNamesResult');
+    } catch (error) {
+      if (isSpaFallback(error)) return null;
+      throw error;
+    }
+  }
+
+  video(videoName: string, options?: RequestOptions): Promise<VideoDTO> {
+    return this.http.json(get(`api/v1/videos/i/${seg(videoName)}`, {}, options), VideoDTO, 'VideoDTO');
+  }
+
+  videoMetadata(videoName: string, options?: RequestOptions): Promise<Record<string, unknown> | null> {
+    return this.http.json(get(`api/v1/videos/i/${seg(videoName)}/metadata`, {}, options), Metadata, 'MetadataField');
+  }
+
+  videoThumbnail(videoName: string, options?: RequestOptions): Promise<Uint8Array> {
+    return this.http.bytes(get(`api/v1/videos/i/${seg(videoName)}/thumbnail`, {}, options), isImage);
+  }
+
+  fullVideo(videoName: string, options?: RequestOptions): Promise<Uint8Array> {
+    const call = { ...get(`api/v1/videos/i/${seg(videoName)}/full`, {}, options), timeoutMs: options?.timeoutMs ?? this.uploadTimeoutMs };
+    return this.http.bytes(call, isMp4);
+  }
+
+  async starVideos(videoNames: readonly string[]): Promise<string[]> {
+    const starred: string[] = [];
+    for (const names of chunks(videoNames, MAX_NAMES_PER_CALL)) {
+      const call: Call = { method: 'POST', route: 'api/v1/videos/star', body: jsonBody({ video_names: names }) };
+      starred.push(...(await this.http.json(call, StarredVideosResult, 'StarredVideosResult')).starred_videos);
+    }
+    return starred;
+  }
+
+  async unstarVideos(videoNames: readonly string[]): Promise<string[]> {
+    const unstarred: string[] = [];
+    for (const names of chunks(videoNames, MAX_NAMES_PER_CALL)) {
+      const call: Call = { method: 'POST', route: 'api/v1/videos/unstar', body: jsonBody({ video_names: names }) };
+      unstarred.push(...(await this.http.json(call, UnstarredVideosResult, 'UnstarredVideosResult')).unstarred_videos);
+    }
+    return unstarred;
+  }
+
+  async addVideoToBoard(boardId: string, videoName: string): Promise<string[]> {
+    const call: Call = { method: 'POST', route: 'api/v1/videos/board', body: jsonBody({ board_id: boardId, video_name: videoName }) };
+    return (await this.http.json(call, AddVideosToBoardResult, 'AddVideosToBoardResult')).added_videos;
+  }
+
+  async removeVideoFromBoard(videoName: string): Promise<string[]> {
+    const call: Call = { method: 'DELETE', route: 'api/v1/videos/board', body: jsonBody({ video_name: videoName }) };
+    return (await this.http.json(call, RemoveVideosFromBoardResult, 'RemoveVideosFromBoardResult')).removed_videos;
+  }
+
+  updateVideo(videoName: string, changes: VideoChanges): Promise<VideoDTO> {
+    const body = jsonBody(VideoChanges.parse(changes));
+    return this.http.json({ method: 'PATCH', route: `api/v1/videos/i/${seg(videoName)}`, body }, VideoDTO, 'VideoDTO');
+  }
+
+  async deleteVideos(videoNames: readonly string[]): Promise<DeleteVideosResult> {
+    const result: DeleteVideosResult = { deleted_videos: [], failed_videos: [], affected_boards: [] };
+    for (const names of chunks(videoNames, MAX_NAMES_PER_CALL)) {
+      const call: Call = { method: 'POST', route: 'api/v1/videos/delete', body: jsonBody({ video_names: names }) };
+      const some = await this.http.json(call, DeleteVideosResult, 'DeleteVideosResult');
+      result.deleted_videos.push(...some.deleted_videos);
+      result.failed_videos.push(...some.failed_videos);
+      result.affected_boards.push(...some.affected_boards);
+    }
+    return result;
+  }
+
+  uploadVideo(input: VideoUploadInput, options?: RequestOptions): Promise<VideoDTO> {
+    const call: Call = {
+      method: 'POST',
+      route: 'api/v1/videos/upload',
+      query: {
+        video_category: input.video_category,
+        is_intermediate: input.is_intermediate ?? false,
+        board_id: input.board_id === 'none' ? undefined : input.board_id,
+      },
+      body: () => multipartWithProgress({ bytes: input.bytes, fileName: input.file_name, contentType: 'video/mp4' }, {}, input.onProgress),
+      timeoutMs: options?.timeoutMs ?? this.uploadTimeoutMs,
+      signal: options?.signal,
+      // 6.14.2 refuses some uploads before reading the body and closes the connection: without
+      // waiting for `100 Continue` the refusal is often lost to a broken pipe.
+      expectContinue: true,
+    };
+    return this.http.json(call, VideoDTO, 'VideoDTO');
+  }
+
   async queueItemIds(options?: RequestOptions): Promise<number[]> {
     return (await this.http.json(get(`${QUEUE}/item_ids`, {}, options), QueueItemIds, 'ItemIdsResult')).item_ids;
   }
@@ -272,6 +383,14 @@ export class InvokeClient implements InvokeApi {
       return parsed.success ? [parsed.data] : [];
     });
   }
+}
+
+/**
+ * A server older than 6.14 has no `/videos` routes, and its web UI answers an unknown GET with
+ * 200 text/html (NOTES §0): that means "no videos", not a failure.
+ */
+function isSpaFallback(error: unknown): boolean {
+  return error instanceof ApiError && error.info.kind === 'not_json' && error.info.status === 200 && !error.info.broken;
 }
 
 function callOptions(options: RequestOptions | undefined): Pick<Call, 'signal' | 'timeoutMs'> {

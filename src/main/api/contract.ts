@@ -14,6 +14,11 @@ import type {
   SessionQueueItem,
   SetupStatus,
   UserDTO,
+  DeleteVideosResult,
+  OffsetPaginatedVideoDTOs,
+  VideoChanges,
+  VideoDTO,
+  VideoNamesResult,
 } from '../../shared/invokeai';
 import type { ImageCategory } from '../../shared/models';
 
@@ -45,6 +50,27 @@ export interface UploadInput {
   board_id?: string;
   is_intermediate?: boolean;
   /** Bytes sent so far, for per-file progress. */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+/** One page of `GET /videos/` (the server caps `limit` at 1000). */
+export interface VideoPageQuery {
+  offset: number;
+  limit: number;
+  /** A board id, `none` for Uncategorized; leave out for every board. */
+  board_id?: string;
+  is_intermediate?: boolean;
+  starred_first?: boolean;
+  order_dir?: 'ASC' | 'DESC';
+}
+
+export interface VideoUploadInput {
+  bytes: Uint8Array;
+  file_name: string;
+  video_category: ImageCategory;
+  /** A real board id; leave out for Uncategorized. */
+  board_id?: string;
+  is_intermediate?: boolean;
   onProgress?: (sent: number, total: number) => void;
 }
 
@@ -89,6 +115,29 @@ export interface InvokeApi {
   unstarImages(imageNames: readonly string[]): Promise<string[]>;
   deleteImages(imageNames: readonly string[]): Promise<DeleteImagesResult>;
   uploadImage(input: UploadInput, options?: RequestOptions): Promise<ImageDTO>;
+
+  /**
+   * Videos (InvokeAI 6.14+). The listing answers null when the server has no `/videos` routes
+   * (older than 6.14): such a server simply has no videos. There is no videos-by-names route;
+   * videos are few, so their DTOs are read in pages.
+   */
+  videoPage(query: VideoPageQuery, options?: RequestOptions): Promise<OffsetPaginatedVideoDTOs | null>;
+  videoNames(query: ImageNamesQuery, options?: RequestOptions): Promise<VideoNamesResult | null>;
+  video(videoName: string, options?: RequestOptions): Promise<VideoDTO>;
+  videoMetadata(videoName: string, options?: RequestOptions): Promise<Record<string, unknown> | null>;
+  /** The first frame as WebP. */
+  videoThumbnail(videoName: string, options?: RequestOptions): Promise<Uint8Array>;
+  /** The MP4 bytes. */
+  fullVideo(videoName: string, options?: RequestOptions): Promise<Uint8Array>;
+  starVideos(videoNames: readonly string[]): Promise<string[]>;
+  unstarVideos(videoNames: readonly string[]): Promise<string[]>;
+  /** One video a call: the server's route takes a single name. */
+  addVideoToBoard(boardId: string, videoName: string): Promise<string[]>;
+  removeVideoFromBoard(videoName: string): Promise<string[]>;
+  updateVideo(videoName: string, changes: VideoChanges): Promise<VideoDTO>;
+  deleteVideos(videoNames: readonly string[]): Promise<DeleteVideosResult>;
+  /** MP4 only (H.264); the server refuses others with 415, over 1 GB with 413, when busy 429. */
+  uploadVideo(input: VideoUploadInput, options?: RequestOptions): Promise<VideoDTO>;
 
   queueItemIds(options?: RequestOptions): Promise<number[]>;
   /** Full items in the order asked (missing ids dropped); larger lists are split by 1000. */

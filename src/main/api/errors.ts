@@ -14,8 +14,11 @@ export type ApiErrorInfo =
   | { kind: 'timeout'; timeoutMs: number }
   /** The caller cancelled. */
   | { kind: 'aborted' }
-  /** The server answered with a non-2xx status; `detail` is its explanation as text. */
-  | { kind: 'http'; status: number; detail: string }
+  /**
+   * The server answered with a non-2xx status; `detail` is its explanation as text, and
+   * `retryAfterSeconds` its `Retry-After` (a 429 from the video upload limit sends 5).
+   */
+  | { kind: 'http'; status: number; detail: string; retryAfterSeconds?: number }
   /** JSON that does not match the wire schema; `path` names the field (`ImageDTO[3].width`). */
   | { kind: 'invalid_payload'; path: string; problem: string }
   /** A 2xx answer that is not JSON (the web UI's HTML for an unknown path) or is broken JSON. */

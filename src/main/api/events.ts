@@ -16,7 +16,7 @@ import {
 import { TypedEmitter } from './emitter';
 import { describeZodFailure } from './errors';
 import { DEFAULT_BASE_URL, normalizeBaseUrl, type TokenSource } from './http';
-import { outputImageNames } from './invocation-outputs';
+import { outputImageNames, outputVideoNames } from './invocation-outputs';
 import { backoffDelay, type RetryPolicy } from './retry';
 import { StatusOrder } from './status-order';
 
@@ -27,8 +27,8 @@ export type ConnectionChange =
   | { state: 'disconnected'; reason: string };
 export type SocketState = ConnectionChange['state'];
 
-/** `invocation_complete` plus the new gallery images it produced (none for pass-through nodes). */
-export type InvocationCompleted = InvocationCompleteEvent & { output_image_names: string[] };
+/** `invocation_complete` plus the new gallery images and videos it produced (none for pass-through nodes). */
+export type InvocationCompleted = InvocationCompleteEvent & { output_image_names: string[]; output_video_names: string[] };
 
 export interface InvokeEventMap {
   queue_item_status_changed: QueueItemStatusChangedEvent;
@@ -189,7 +189,12 @@ export class InvokeEvents extends TypedEmitter<InvokeEventMap> {
     },
     invocation_started: (event) => this.emit('invocation_started', event),
     invocation_progress: (event) => this.emit('invocation_progress', event),
-    invocation_complete: (event) => this.emit('invocation_complete', { ...event, output_image_names: outputImageNames(event) }),
+    invocation_complete: (event) =>
+      this.emit('invocation_complete', {
+        ...event,
+        output_image_names: outputImageNames(event),
+        output_video_names: outputVideoNames(event),
+      }),
     invocation_error: (event) => this.emit('invocation_error', event),
     batch_enqueued: (event) => this.emit('batch_enqueued', event),
     queue_items_canceled: (event) => this.emit('queue_items_canceled', event),

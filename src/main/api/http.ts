@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { requestWithContinue } from './continue-request';
 import { ApiError, describeZodFailure, detailFromBody, isJsonType, type RequestLabel } from './errors';
 import { backoffDelay, isRetryable, sleep, type RetryPolicy } from './retry';
 
@@ -14,6 +15,8 @@ export interface RequestBody {
   headers?: Record<string, string>;
   /** Set for stream bodies, which fetch sends as they are read. */
   duplex?: 'half';
+  /** A stream body's length in bytes, for a request that must declare it (`expectContinue`). */
+  length?: number;
 }
 
 export interface Call {
@@ -27,6 +30,8 @@ export interface Call {
   idempotent?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal | undefined;
+  /** Send `Expect: 100-continue` and the body only once the server asks for it (see continue-request.ts). */
+  expectContinue?: boolean;
 }
 
 export interface HttpOptions {
@@ -138,13 +143,20 @@ export class Http {
       if (body.duplex) init.duplex = body.duplex;
     }
     try {
-      const response = await fetch(`${this.baseUrl}/${call.route}${queryString(call.query)}`, init);
+      const url = `${this.baseUrl}/${call.route}${queryString(call.query)}`;
+      const response =
+        call.expectContinue && body
+          ? await requestWithContinue({ url, method: call.method, headers, body, signal })
+          : await fetch(url, init);
       const refreshed = response.headers.get('x-refreshed-token');
       if (refreshed) this.options.onTokenRefreshed?.(refreshed);
       if (!response.ok) {
         const contentType = response.headers.get('content-type') ?? '';
         const text = await response.text();
-        throw new ApiError({ kind: 'http', status: response.status, detail: detailFromBody(response.status, text, contentType) }, label);
+        const detail = detailFromBody(response.status, text, contentType);
+        const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+        const info = { kind: 'http' as const, status: response.status, detail };
+        throw new ApiError(Number.isFinite(retryAfter) && retryAfter >= 0 ? { ...info, retryAfterSeconds: retryAfter } : info, label);
       }
       return await read(response, label);
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { InvocationCompleteEvent } from '../../shared/invokeai/events';
-import { imageNamesInOutput } from '../../shared/invokeai/results';
+import { imageNamesInOutput, videoNamesInOutput } from '../../shared/invokeai/results';
 
 /**
  * Node types that only pass an existing image along: their output names an image that is
@@ -11,4 +11,13 @@ const PASS_THROUGH = new Set(['load_image', 'image', 'video']);
 export function outputImageNames(event: Pick<InvocationCompleteEvent, 'invocation' | 'result'>): string[] {
   if (PASS_THROUGH.has(event.invocation.type)) return [];
   return imageNamesInOutput(event.result);
+}
+
+/**
+ * The names of the videos a finished node produced (6.14: `video_output` of Concatenate Videos,
+ * Extract Video Range, Wan latents to video); the Video primitive only passes one along.
+ */
+export function outputVideoNames(event: Pick<InvocationCompleteEvent, 'invocation' | 'result'>): string[] {
+  if (PASS_THROUGH.has(event.invocation.type)) return [];
+  return videoNamesInOutput(event.result);
 }

@@ -39,5 +39,5 @@ export async function multipartWithProgress(
       onProgress(sent, payload.length);
     },
   });
-  return { body: stream, headers: { 'content-type': contentType }, duplex: 'half' };
+  return { body: stream, headers: { 'content-type': contentType }, duplex: 'half', length: payload.length };
 }

@@ -1,8 +1,10 @@
 import type { BoardDTO } from '../../shared/invokeai';
 import type { Board, BoardList, BoardScope } from '../../shared/ipc';
 import { ASSET_CATEGORIES, ImageCategoryValues, type ImageCategory } from '../../shared/models';
+import { boardAccess, type Access, type Viewer } from '../account/access';
 import { batches, placeholders, type Db } from './db';
 import { timeMs } from './images';
+import { videoCounts } from './videos';
 
 /**
  * Boards as the server last described them, plus boards made or changed here that still wait in
@@ -13,6 +15,9 @@ import { timeMs } from './images';
 interface BoardRow {
   board_id: string;
   board_name: string;
+  /** The owner; null for a board made here that the server has not listed yet. */
+  user_id: string | null;
+  board_visibility: string | null;
   archived: number;
   cover_image_name: string | null;
   created_at: number | null;
@@ -22,7 +27,10 @@ interface BoardRow {
 interface Counts {
   image_count: number;
   asset_count: number;
+  video_count: number;
 }
+
+const none = (): Counts => ({ image_count: 0, asset_count: 0, video_count: 0 });
 
 const ASSETS = new Set<string>(ASSET_CATEGORIES);
 
@@ -51,7 +59,8 @@ export function replaceBoards(db: Db, dtos: readonly BoardDTO[], keep: ReadonlyS
           timeMs(dto.created_at),
           timeMs(dto.updated_at),
           dto.archived ? 1 : 0,
-          dto.cover_image_name ?? null,
+          // A board whose newest item is a video (6.14) has it as its cover: its thumbnail is the video's.
+          dto.cover_image_name ?? dto.cover_video_name ?? null,
           dto.board_visibility ?? null,
         ],
       );
@@ -126,6 +135,31 @@ export function removeBoard(db: Db, boardId: string, includeImages: boolean): vo
   });
 }
 
+/** What `viewer` may do to one board (null when the cache does not hold it). */
+export function accessOfBoard(db: Db, boardId: string, viewer: Viewer | null): Access | null {
+  const row = db.get<Pick<BoardRow, 'board_name' | 'user_id' | 'board_visibility'>>(
+    'board owner',
+    'SELECT board_name, user_id, board_visibility FROM boards WHERE board_id = ?',
+    [boardId],
+  );
+  return row ? boardAccess(row, viewer) : null;
+}
+
+/** The distinct boards (null = Uncategorized) that these cached images sit on, 500 names a query. */
+export function boardsOfImages(db: Db, imageNames: readonly string[]): (string | null)[] {
+  const found = new Set<string | null>();
+  for (const batch of batches(imageNames, 500)) {
+    for (const row of db.all<{ board_id: string | null }>(
+      'boards of images',
+      `SELECT DISTINCT board_id FROM images WHERE image_name IN (${placeholders(batch.length)})`,
+      batch,
+    )) {
+      found.add(row.board_id);
+    }
+  }
+  return [...found];
+}
+
 export function boardName(db: Db, boardId: string): string | null {
   return db.get<{ board_name: string }>('board name', 'SELECT board_name FROM boards WHERE board_id = ?', [boardId])?.board_name ?? null;
 }
@@ -134,18 +168,27 @@ export function boardCount(db: Db): number {
   return db.get<{ n: number }>('board count', 'SELECT count(*) AS n FROM boards')?.n ?? 0;
 }
 
-/** Image and asset counts per board key ('' = Uncategorized), from the trigger-kept table. */
+/**
+ * Image, asset and video counts per board key ('' = Uncategorized), as the server counts them:
+ * the trigger-kept table counts every gallery row, so the videos (a small index read) are taken
+ * out of their category and counted apart, whatever their category.
+ */
 function countsByBoard(db: Db): Map<string, Counts> {
   const counts = new Map<string, Counts>();
+  const add = (boardKey: string, category: string, n: number, video: boolean) => {
+    const entry = counts.get(boardKey) ?? none();
+    if (ASSETS.has(category)) entry.asset_count += video ? -n : n;
+    else entry.image_count += video ? -n : n;
+    if (video) entry.video_count += n;
+    counts.set(boardKey, entry);
+  };
   for (const row of db.all<{ board_key: string; category: string; n: number }>(
     'board counts',
     'SELECT board_key, category, sum(n) AS n FROM image_counts GROUP BY board_key, category',
   )) {
-    const entry = counts.get(row.board_key) ?? { image_count: 0, asset_count: 0 };
-    if (ASSETS.has(row.category)) entry.asset_count += row.n;
-    else entry.image_count += row.n;
-    counts.set(row.board_key, entry);
+    add(row.board_key, row.category, row.n, false);
   }
+  for (const row of videoCounts(db)) add(row.board_key, row.category, row.n, true);
   return counts;
 }
 
@@ -161,16 +204,19 @@ function newestImage(db: Db, boardId: string): string | null {
   );
 }
 
-/** Boards newest first (InvokeAI's default order), with counts and the two totals. */
-export function boardList(db: Db, includeArchived: boolean): BoardList {
+/**
+ * Boards newest first (InvokeAI's default order), with counts, the two totals, and what `viewer`
+ * (the signed-in user of a multi-user server; null: anyone may do all) may do to each.
+ */
+export function boardList(db: Db, includeArchived: boolean, viewer: Viewer | null = null): BoardList {
   const counts = countsByBoard(db);
   const rows = db.all<BoardRow>(
     'board list',
-    `SELECT board_id, board_name, archived, cover_image_name, created_at, pending FROM boards
+    `SELECT board_id, board_name, user_id, board_visibility, archived, cover_image_name, created_at, pending FROM boards
      ${includeArchived ? '' : 'WHERE archived = 0'} ORDER BY created_at DESC, board_name COLLATE NOCASE, board_id`,
   );
   const boards: Board[] = rows.map((row) => {
-    const own = counts.get(row.board_id) ?? { image_count: 0, asset_count: 0 };
+    const own = counts.get(row.board_id) ?? none();
     return {
       board_id: row.board_id,
       board_name: row.board_name,
@@ -178,16 +224,19 @@ export function boardList(db: Db, includeArchived: boolean): BoardList {
       cover_image_name: row.cover_image_name ?? newestImage(db, row.board_id),
       image_count: own.image_count,
       asset_count: own.asset_count,
+      video_count: own.video_count,
       created_at: row.created_at === null ? null : new Date(row.created_at),
       pending: row.pending === 1,
+      ...boardAccess(row, viewer),
     };
   });
-  const all = { image_count: 0, asset_count: 0 };
+  const all = none();
   for (const entry of counts.values()) {
     all.image_count += entry.image_count;
     all.asset_count += entry.asset_count;
+    all.video_count += entry.video_count;
   }
-  return { boards, all, uncategorized: counts.get('') ?? { image_count: 0, asset_count: 0 } };
+  return { boards, all, uncategorized: counts.get('') ?? none() };
 }
 
 /** Visible images per category, in one board, Uncategorized or everywhere. */

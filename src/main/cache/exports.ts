@@ -1,4 +1,5 @@
 import { batches, placeholders, type Db } from './db';
+import { STORED_COLUMNS, storedJson, type StoredColumns } from './metadata';
 
 /** What an export needs of one image: where it goes (board, date) and what its sidecar says. */
 export interface ExportEntry {
@@ -15,7 +16,7 @@ export interface ExportEntry {
   metadata: Record<string, unknown> | null;
 }
 
-interface Row {
+interface Row extends StoredColumns {
   image_name: string;
   board_id: string | null;
   board_name: string | null;
@@ -24,7 +25,6 @@ interface Row {
   height: number | null;
   category: string;
   starred: number;
-  json: string | null;
 }
 
 /** The cached images among `names`, in the order asked; names the cache does not hold are left out. */
@@ -33,7 +33,7 @@ export function exportEntries(db: Db, names: readonly string[]): ExportEntry[] {
   for (const batch of batches(names, 500)) {
     const rows = db.all<Row>(
       'export entries',
-      `SELECT i.image_name, i.board_id, b.board_name, i.created_at, i.width, i.height, i.category, i.starred, m.json
+      `SELECT i.image_name, i.board_id, b.board_name, i.created_at, i.width, i.height, i.category, i.starred, ${STORED_COLUMNS}
        FROM images i LEFT JOIN boards b ON b.board_id = i.board_id LEFT JOIN image_metadata m ON m.image_id = i.id
        WHERE i.image_name IN (${placeholders(batch.length)}) AND i.deleted = 0`,
       batch,
@@ -48,7 +48,7 @@ export function exportEntries(db: Db, names: readonly string[]): ExportEntry[] {
         height: row.height,
         category: row.category,
         starred: row.starred === 1,
-        metadata: row.json === null ? null : (JSON.parse(row.json) as Record<string, unknown>),
+        metadata: storedJson(db, row),
       });
     }
   }

@@ -1,7 +1,7 @@
-import type { GalleryQuery } from '../../shared/ipc';
-import { ImageCategoryValues, type IvkImage } from '../../shared/models';
+import type { GalleryItem, GalleryQuery } from '../../shared/ipc';
+import { ImageCategoryValues } from '../../shared/models';
 import { placeholders, type Db, type Params } from './db';
-import { IMAGE_COLUMNS, imageFromRow, type ImageRow } from './images';
+import { IMAGE_COLUMNS, galleryItemFromRow, type ImageRow } from './images';
 import { parseQuery } from '../../shared/query';
 import { matchPlan, type Shares, type StarFilter } from './search';
 import { compileSearch, isEmptyPlan, type FieldPlan } from './search-fields';
@@ -104,12 +104,12 @@ function chooseDriver(db: Db, plan: FieldPlan, driveBelow: number): FieldPlan['d
  */
 function ftsSource(metadata: boolean): string {
   return metadata
-    ? 'images_fts AS f CROSS JOIN image_metadata AS m INDEXED BY metadata_fields ON m.image_id = f.rowid CROSS JOIN images AS i ON i.id = f.rowid'
+    ? 'images_fts AS f CROSS JOIN image_metadata AS m ON m.image_id = f.rowid CROSS JOIN images AS i ON i.id = f.rowid'
     : 'images_fts AS f CROSS JOIN images AS i ON i.id = f.rowid';
 }
 
-/** Metadata by image, through the narrow index of the compared fields (migration 3). */
-export const METADATA_JOIN = 'LEFT JOIN image_metadata AS m INDEXED BY metadata_fields ON m.image_id = i.id';
+/** Metadata by image (a rowid lookup: since migration 8 the row is small, its document compressed). */
+export const METADATA_JOIN = 'LEFT JOIN image_metadata AS m ON m.image_id = i.id';
 
 /** FROM, WHERE and parameters of a view narrowed by field terms only (no FTS5 match). */
 function fieldSource(
@@ -162,8 +162,23 @@ function probedSource(
   };
 }
 
+/** The id span of the search's date terms, as bounds FTS5 applies while walking (`f.rowid`). */
+function rowidSpan(fields: FieldPlan): { where: string[]; params: Params } {
+  const where: string[] = [];
+  const params: Params = [];
+  if (fields.ids.from !== null) {
+    where.push('f.rowid >= ?');
+    params.push(fields.ids.from);
+  }
+  if (fields.ids.to !== null) {
+    where.push('f.rowid < ?');
+    params.push(fields.ids.to);
+  }
+  return { where, params };
+}
+
 /** One walk: the view narrowed to `stars`, from `offset`, at most `limit` rows. */
-function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFilter, offset: number, limit: number): IvkImage[] {
+function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFilter, offset: number, limit: number): GalleryItem[] {
   if (limit <= 0) return [];
   const fields = fieldPlan(query.search);
   const order = direction(query);
@@ -177,7 +192,7 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
          WHERE ${where} ORDER BY i.id ${order} LIMIT ? OFFSET ?`,
         [...params, limit, offset],
       )
-      .map(imageFromRow);
+      .map(galleryItemFromRow);
   }
   if (fields.include === null) {
     // The page's ids first, then their rows: a term read from its index sorts its matches, and
@@ -191,9 +206,9 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
          ) ORDER BY i.id ${order}`,
         [...params, limit, offset],
       )
-      .map(imageFromRow);
+      .map(galleryItemFromRow);
   }
-  const plan = matchPlan(fields.include, fields.exclude, query, stars, counts.shares(query));
+  const plan = matchPlan(fields.include, fields.tokens, fields.exclude, query, stars, counts.shares(query));
   const probed = probedSource(db, counts, query, stars, fields, plan.match);
   if (probed) {
     return db
@@ -204,7 +219,7 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
          ) ORDER BY i.id ${order}`,
         [...probed.params, limit, offset],
       )
-      .map(imageFromRow);
+      .map(galleryItemFromRow);
   }
   const where = [...plan.where, ...fields.where];
   if (where.length === 0) {
@@ -218,18 +233,19 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
          ) ORDER BY i.id ${order}`,
         [plan.match, limit, offset],
       )
-      .map(imageFromRow);
+      .map(galleryItemFromRow);
   }
   // CROSS JOIN keeps FTS5 as the outer loop, so its rowid order is still the result order and
   // the walk still stops at LIMIT; the broad filters and field terms are checked on each joined row.
+  const span = rowidSpan(fields);
   return db
     .all<ImageRow>(
       'search page',
       `SELECT ${IMAGE_SELECT} FROM ${ftsSource(fields.metadata)}
-       WHERE images_fts MATCH ? AND ${where.join(' AND ')} ORDER BY f.rowid ${order} LIMIT ? OFFSET ?`,
-      [plan.match, ...plan.params, ...fields.params, limit, offset],
+       WHERE images_fts MATCH ? AND ${[...where, ...span.where].join(' AND ')} ORDER BY f.rowid ${order} LIMIT ? OFFSET ?`,
+      [plan.match, ...plan.params, ...fields.params, ...span.params, limit, offset],
     )
-    .map(imageFromRow);
+    .map(galleryItemFromRow);
 }
 
 /** How many images the view narrowed to `stars` holds. */
@@ -246,7 +262,7 @@ function count(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFi
     const { from, where, params } = fieldSource(db, counts, query, stars, fields, driveBelow);
     return db.get<{ n: number }>('field search count', `SELECT count(*) AS n FROM ${from} WHERE ${where}`, params)?.n ?? 0;
   }
-  const plan = matchPlan(fields.include, fields.exclude, query, stars, shares);
+  const plan = matchPlan(fields.include, fields.tokens, fields.exclude, query, stars, shares);
   const probed = probedSource(db, counts, query, stars, fields, plan.match);
   if (probed) {
     return (
@@ -257,12 +273,13 @@ function count(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFi
   if (where.length === 0) {
     return db.get<{ n: number }>('search count', 'SELECT count(*) AS n FROM images_fts WHERE images_fts MATCH ?', [plan.match])?.n ?? 0;
   }
+  const span = rowidSpan(fields);
   return (
     db.get<{ n: number }>(
       'search count',
       `SELECT count(*) AS n FROM ${ftsSource(fields.metadata)}
-       WHERE images_fts MATCH ? AND ${where.join(' AND ')}`,
-      [plan.match, ...plan.params, ...fields.params],
+       WHERE images_fts MATCH ? AND ${[...where, ...span.where].join(' AND ')}`,
+      [plan.match, ...plan.params, ...fields.params, ...span.params],
     )?.n ?? 0
   );
 }
@@ -285,11 +302,12 @@ export function searchedSource(db: Db, counts: GalleryCounts, query: GalleryQuer
     const { from, where, params } = fieldSource(db, counts, query, stars, fields);
     return { from, where, params, newestFirst: 'i.id DESC', metadata: fields.metadata };
   }
-  const plan = matchPlan(fields.include, fields.exclude, query, stars, counts.shares(query));
+  const plan = matchPlan(fields.include, fields.tokens, fields.exclude, query, stars, counts.shares(query));
+  const span = rowidSpan(fields);
   return {
     from: ftsSource(fields.metadata),
-    where: ['images_fts MATCH ?', ...plan.where, ...fields.where].join(' AND '),
-    params: [plan.match, ...plan.params, ...fields.params],
+    where: ['images_fts MATCH ?', ...plan.where, ...fields.where, ...span.where].join(' AND '),
+    params: [plan.match, ...plan.params, ...fields.params, ...span.params],
     newestFirst: 'f.rowid DESC',
     metadata: fields.metadata,
   };
@@ -380,7 +398,7 @@ export class GalleryCounts {
  * walk runs first; when it ends inside the page it has counted the starred images itself, so a
  * first page never needs a count, and deeper pages take it from the memo.
  */
-export function listImages(db: Db, counts: GalleryCounts, query: GalleryQuery, offset: number, limit: number): IvkImage[] {
+export function listImages(db: Db, counts: GalleryCounts, query: GalleryQuery, offset: number, limit: number): GalleryItem[] {
   if (query.starredOnly) return walk(db, counts, query, 'starred', offset, limit);
   if (!query.starredFirst) return walk(db, counts, query, 'any', offset, limit);
   const head = walk(db, counts, query, 'starred', offset, limit);

@@ -1,11 +1,12 @@
 import { parseServerTime, type ImageDTO } from '../../shared/invokeai';
+import type { GalleryItem } from '../../shared/ipc';
 import type { ImageCategory, IvkImage } from '../../shared/models';
 import { batches, placeholders, type Db, type Params } from './db';
 import { SLOTS_PER_MS } from './migrations';
 
 /** The images table's columns as IvkImage needs them, in the order every read selects them. */
 export const IMAGE_COLUMNS = `image_name, board_id, category, width, height, created_at, updated_at, starred,
-  image_url, thumbnail_url, is_intermediate, workflow_id, node_id, session_id`;
+  image_url, thumbnail_url, is_intermediate, workflow_id, node_id, session_id, kind, duration, fps`;
 
 export interface ImageRow {
   image_name: string;
@@ -22,6 +23,9 @@ export interface ImageRow {
   workflow_id: string | null;
   node_id: string | null;
   session_id: string | null;
+  kind: 'image' | 'video';
+  duration: number | null;
+  fps: number | null;
 }
 
 /**
@@ -44,6 +48,30 @@ export function imageFromRow(row: ImageRow): IvkImage {
     image_url: row.image_url,
     is_intermediate: row.is_intermediate === 1,
     workflow_id: row.workflow_id,
+    node_id: row.node_id,
+    session_id: row.session_id,
+  };
+}
+
+/** A row as the gallery shows it: an image or a video (same columns, the video's names for them). */
+export function galleryItemFromRow(row: ImageRow): GalleryItem {
+  if (row.kind === 'image') return { kind: 'image', ...imageFromRow(row) };
+  return {
+    kind: 'video',
+    video_name: row.image_name,
+    board_id: row.board_id,
+    video_category: row.category as ImageCategory,
+    width: row.width,
+    height: row.height,
+    duration: row.duration,
+    fps: row.fps,
+    created_at: new Date(row.created_at),
+    updated_at: row.updated_at === null ? null : new Date(row.updated_at),
+    starred: row.starred === 1,
+    metadata: null,
+    thumbnail_url: row.thumbnail_url,
+    video_url: row.image_url,
+    is_intermediate: row.is_intermediate === 1,
     node_id: row.node_id,
     session_id: row.session_id,
   };
@@ -166,7 +194,7 @@ function upsertOne(db: Db, dto: ImageDTO, now: number, options: UpsertOptions, r
 }
 
 /** The first free id in the image's millisecond: ties keep the order they arrived in. */
-function allocateId(db: Db, ms: number): number {
+export function allocateId(db: Db, ms: number): number {
   const base = ms * SLOTS_PER_MS;
   const last = db.get<{ id: number | null }>('allocate id', 'SELECT max(id) AS id FROM images WHERE id BETWEEN ? AND ?', [
     base,
@@ -234,12 +262,12 @@ export function removeImages(db: Db, names: readonly string[]): number {
   return removed;
 }
 
-/** Images made by one session (a queue item's outputs), oldest first. */
+/** Images made by one session (a queue item's outputs), oldest first; its videos are in the gallery only. */
 export function imagesOfSession(db: Db, sessionId: string): IvkImage[] {
   return db
     .all<ImageRow>(
       'images of session',
-      `SELECT ${IMAGE_COLUMNS} FROM images WHERE session_id = ? AND deleted = 0 AND is_intermediate = 0 ORDER BY id`,
+      `SELECT ${IMAGE_COLUMNS} FROM images WHERE session_id = ? AND kind = 'image' AND deleted = 0 AND is_intermediate = 0 ORDER BY id`,
       [sessionId],
     )
     .map(imageFromRow);
@@ -270,11 +298,14 @@ export interface ImageState {
   touched_at: number;
 }
 
-/** One page of image states in id order, after id `after`: a sync reads them a page at a time. */
+/**
+ * One page of image states in id order, after id `after`: a sync reads them a page at a time.
+ * Videos are left out: the image sync must not take them for images the server stopped listing.
+ */
 export function imageStates(db: Db, after: number, limit: number): (ImageState & { id: number })[] {
   return db.all(
     'image states',
-    'SELECT id, image_name, board_id, category, starred, is_intermediate, deleted, touched_at FROM images WHERE id > ? ORDER BY id LIMIT ?',
+    "SELECT id, image_name, board_id, category, starred, is_intermediate, deleted, touched_at FROM images WHERE id > ? AND kind = 'image' ORDER BY id LIMIT ?",
     [after, limit],
   );
 }

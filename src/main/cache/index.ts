@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { BoardDTO, ImageDTO, SessionQueueItem } from '../../shared/invokeai';
+import type { BoardDTO, ImageDTO, SessionQueueItem, VideoDTO } from '../../shared/invokeai';
 import type {
   BoardList,
   BoardScope,
@@ -16,12 +16,14 @@ import type {
   JobQuery,
   QueueSummary,
   Facets,
+  GalleryItem,
   ModelUsage,
   PromptStacks,
   PromptStacksQuery,
 } from '../../shared/ipc';
 import type { ImageCategory, IvkDnnModel, IvkImage, IvkJob } from '../../shared/models';
 import { imageNamesInOutput } from '../../shared/invokeai/results';
+import type { AccessLookup, Viewer } from '../account/access';
 import * as boards from './boards';
 import { Db, type DbOptions } from './db';
 import { exportEntries, type ExportEntry } from './exports';
@@ -40,6 +42,7 @@ import { promptStacks } from './prompt-stacks';
 import { isValidProfileKey } from './profile';
 import { searchValues, type ValueField } from './search-values';
 import * as upkeep from './search-upkeep';
+import * as videos from './videos';
 import { FileStore } from './thumbnails';
 
 export { profileKeyFor } from './profile';
@@ -52,6 +55,7 @@ export type { Meta } from './meta';
 export type { UpsertOptions, UpsertResult, ImageState } from './images';
 export type { BoardChange, LocalBoard } from './boards';
 export type { JobStatusChange, JobWriteResult } from './jobs';
+export type { VideoState } from './videos';
 
 export interface CacheOptions extends DbOptions {
   /** The app's data folder; each server profile gets a folder of its own inside it. */
@@ -161,7 +165,7 @@ export class Cache {
   }
 
   /** A page of the view, without counting it. */
-  listImages(query: GalleryQuery, offset: number, limit: number): IvkImage[] {
+  listImages(query: GalleryQuery, offset: number, limit: number): GalleryItem[] {
     return listImages(this.db, this.current.counts, query, offset, limit);
   }
 
@@ -204,7 +208,7 @@ export class Cache {
     );
     if (!row) return null;
     const meta = metadata.metadataOf(this.db, row.id);
-    const image = images.imageFromRow(row);
+    const image = images.galleryItemFromRow(row);
     image.metadata = meta?.json ? (JSON.parse(meta.json) as Record<string, unknown>) : null;
     return {
       image,
@@ -223,8 +227,17 @@ export class Cache {
     };
   }
 
-  boardList(includeArchived: boolean): BoardList {
-    return boards.boardList(this.db, includeArchived);
+  /** `viewer`: the signed-in user of a multi-user server, for each board's access (null: full). */
+  boardList(includeArchived: boolean, viewer: Viewer | null = null): BoardList {
+    return boards.boardList(this.db, includeArchived, viewer);
+  }
+
+  /** What `viewer` may do to a board, and the boards images sit on: the action gate's lookups. */
+  accessLookup(viewer: Viewer | null): AccessLookup {
+    return {
+      board: (boardId) => boards.accessOfBoard(this.db, boardId, viewer),
+      boardsOf: (imageNames) => boards.boardsOfImages(this.db, imageNames),
+    };
   }
 
   categoryCounts(board: BoardScope = 'all'): Record<ImageCategory, number> {
@@ -298,6 +311,51 @@ export class Cache {
 
   upsertImages(dtos: readonly ImageDTO[], options?: images.UpsertOptions): images.UpsertResult {
     return images.upsertImages(this.db, dtos, options);
+  }
+
+  /**
+   * Whether this connection's commits fold the WAL back into the file themselves (SQLite's
+   * default: the commit that passes 1000 pages checkpoints, fsyncs included, on the main thread)
+   * or leave it to a checkpointer on another thread while a sync writes (sync/checkpoints.ts).
+   */
+  setAutoCheckpoint(on: boolean): void {
+    this.db.exec(`PRAGMA wal_autocheckpoint = ${on ? 1000 : 0}`);
+  }
+
+  /**
+   * Writes VideoDTOs and, where given (null = the video has none), their metadata, in one
+   * transaction: a new video never waits in the image metadata backfill, whose route would not
+   * know it. Leave `metadata` out to keep what is cached.
+   */
+  upsertVideos(
+    entries: readonly { dto: VideoDTO; metadata?: Record<string, unknown> | null }[],
+    options?: images.UpsertOptions,
+  ): images.UpsertResult {
+    return this.db.transaction('upsert videos', () => {
+      const result = videos.upsertVideos(
+        this.db,
+        entries.map((entry) => entry.dto),
+        options,
+      );
+      const skipped = new Set(result.skipped);
+      const described = entries.flatMap((entry) =>
+        entry.metadata === undefined || skipped.has(entry.dto.video_name)
+          ? []
+          : [{ image_name: entry.dto.video_name, json: entry.metadata }],
+      );
+      metadata.writeMetadata(this.db, described);
+      return result;
+    });
+  }
+
+  /** Every cached video's state (videos are few). */
+  videoStates(): videos.VideoState[] {
+    return videos.videoStates(this.db);
+  }
+
+  /** Which of `names` are videos, so actions can send them to the video routes. */
+  videoNamesAmong(names: readonly string[]): Set<string> {
+    return videos.videoNamesAmong(this.db, names);
   }
 
   setStarred(names: readonly string[], starred: boolean): number {

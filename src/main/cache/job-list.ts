@@ -83,13 +83,16 @@ function resultImageNames(outputs: string): string[] {
   return names;
 }
 
+/** An output's positive prompt (stored once in `prompts` since migration 8). */
+const POSITIVE_PROMPT = '(SELECT text FROM prompts WHERE id = m.positive) AS positive_prompt';
+
 function outputsOf(db: Db, row: ListRow): { first: string[]; count: number; prompt: string | null; model: string | null } {
   const bySession =
     row.session_id === null
       ? []
       : db.all<OutputRow>(
           'job list outputs',
-          `SELECT i.image_name, m.positive_prompt, m.model_name FROM images i LEFT JOIN image_metadata m ON m.image_id = i.id
+          `SELECT i.image_name, ${POSITIVE_PROMPT}, m.model_name FROM images i LEFT JOIN image_metadata m ON m.image_id = i.id
            WHERE i.session_id = ? AND i.deleted = 0 AND i.is_intermediate = 0 ORDER BY i.id`,
           [row.session_id],
         );
@@ -101,7 +104,7 @@ function outputsOf(db: Db, row: ListRow): { first: string[]; count: number; prom
           if (names.length === 0) return [];
           return db.all<OutputRow>(
             'job list outputs by name',
-            `SELECT i.image_name, m.positive_prompt, m.model_name FROM images i LEFT JOIN image_metadata m ON m.image_id = i.id
+            `SELECT i.image_name, ${POSITIVE_PROMPT}, m.model_name FROM images i LEFT JOIN image_metadata m ON m.image_id = i.id
              WHERE i.image_name IN (${placeholders(names.length)}) AND i.deleted = 0 AND i.is_intermediate = 0 ORDER BY i.id`,
             names,
           );

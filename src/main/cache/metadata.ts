@@ -1,12 +1,14 @@
 import { batches, placeholders, type Db } from './db';
 import { extractLoras, writeLoras } from './loras';
+import { ensureDictionary, packText, promptId, strippedText, unpackDocument } from './metadata-store';
 import { noteIndexed } from './search-upkeep';
 
 /**
- * Image metadata: the server's JSON kept whole (the viewer shows it), plus the fields people
- * search and filter by, pulled out into columns. The JSON has no fixed schema (NOTES §2.6) and
- * changes between InvokeAI versions, so extraction takes a field only when it has the expected
- * type and never rejects a document.
+ * Image metadata: the server's JSON kept whole (the viewer shows it, exports write it), plus the
+ * fields people search and filter by, pulled out into columns. The JSON has no fixed schema
+ * (NOTES §2.6) and changes between InvokeAI versions, so extraction takes a field only when it
+ * has the expected type and never rejects a document. How it is stored (prompts once, the
+ * document compressed) is metadata-store.ts.
  */
 export interface MetadataFields {
   positive_prompt: string | null;
@@ -53,33 +55,44 @@ export interface MetadataEntry {
 export function writeMetadata(db: Db, entries: readonly MetadataEntry[]): number {
   let written = 0;
   for (const batch of batches(entries)) {
+    const documents = batch.map((entry) => {
+      const fields = extractMetadata(entry.json);
+      return { entry, fields, text: entry.json === null ? null : strippedText(entry.json, fields.positive_prompt, fields.negative_prompt) };
+    });
+    // In a transaction of its own: a batch that fails must not leave a dictionary half-known.
+    db.transaction('metadata dictionary', () =>
+      ensureDictionary(
+        db,
+        documents.flatMap((document) => document.text ?? []),
+      ),
+    );
     db.transaction('write metadata', () => {
       const before = written;
-      for (const entry of batch) {
+      for (const { entry, fields, text } of documents) {
         const image = db.get<{ id: number }>('image id', 'SELECT id FROM images WHERE image_name = ?', [entry.image_name]);
         if (!image) continue;
-        const fields = extractMetadata(entry.json);
+        // LoRAs first: the metadata row's trigger indexes the image with a token per LoRA.
+        writeLoras(db, image.id, extractLoras(entry.json));
         db.run(
           'upsert metadata',
-          `INSERT INTO image_metadata (image_id, json, positive_prompt, negative_prompt, seed, model_name, model_base, steps, cfg_scale, scheduler)
+          `INSERT INTO image_metadata (image_id, positive, negative, seed, model_name, model_base, steps, cfg_scale, scheduler, doc)
            VALUES (${placeholders(10)})
-           ON CONFLICT (image_id) DO UPDATE SET json = excluded.json, positive_prompt = excluded.positive_prompt,
-             negative_prompt = excluded.negative_prompt, seed = excluded.seed, model_name = excluded.model_name,
-             model_base = excluded.model_base, steps = excluded.steps, cfg_scale = excluded.cfg_scale, scheduler = excluded.scheduler`,
+           ON CONFLICT (image_id) DO UPDATE SET positive = excluded.positive, negative = excluded.negative, seed = excluded.seed,
+             model_name = excluded.model_name, model_base = excluded.model_base, steps = excluded.steps,
+             cfg_scale = excluded.cfg_scale, scheduler = excluded.scheduler, doc = excluded.doc`,
           [
             image.id,
-            entry.json === null ? null : JSON.stringify(entry.json),
-            fields.positive_prompt,
-            fields.negative_prompt,
+            promptId(db, fields.positive_prompt),
+            promptId(db, fields.negative_prompt),
             fields.seed,
             fields.model_name,
             fields.model_base,
             fields.steps,
             fields.cfg_scale,
             fields.scheduler,
+            text === null ? null : packText(db, text),
           ],
         );
-        writeLoras(db, image.id, extractLoras(entry.json));
         db.run('metadata done', 'UPDATE images SET metadata_state = 1 WHERE id = ?', [image.id]);
         written++;
       }
@@ -133,11 +146,32 @@ export interface MetadataRow extends MetadataFields {
   json: string | null;
 }
 
+/**
+ * Columns of `m` (image_metadata) that storedJson turns back into the server's document; the
+ * query must alias image_metadata as `m`.
+ */
+export const STORED_COLUMNS = `m.doc AS stored_doc, (SELECT text FROM prompts WHERE id = m.positive) AS positive_prompt,
+  (SELECT text FROM prompts WHERE id = m.negative) AS negative_prompt`;
+
+export interface StoredColumns {
+  stored_doc: Uint8Array | null;
+  positive_prompt: string | null;
+  negative_prompt: string | null;
+}
+
+/** The metadata document a row of STORED_COLUMNS holds, as the server gave it; null when there is none. */
+export function storedJson(db: Db, row: StoredColumns): Record<string, unknown> | null {
+  return row.stored_doc === null ? null : unpackDocument(db, row.stored_doc, row.positive_prompt, row.negative_prompt);
+}
+
 export function metadataOf(db: Db, imageId: number): MetadataRow | undefined {
-  return db.get<MetadataRow>(
+  const row = db.get<Omit<MetadataRow, 'json'> & StoredColumns>(
     'metadata of image',
-    `SELECT json, positive_prompt, negative_prompt, seed, model_name, model_base, steps, cfg_scale, scheduler
-     FROM image_metadata WHERE image_id = ?`,
+    `SELECT ${STORED_COLUMNS}, seed, model_name, model_base, steps, cfg_scale, scheduler FROM image_metadata AS m WHERE image_id = ?`,
     [imageId],
   );
+  if (!row) return undefined;
+  const { stored_doc: _, ...fields } = row;
+  const json = storedJson(db, row);
+  return { ...fields, json: json === null ? null : JSON.stringify(json) };
 }

@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import { extractLoras, parseStored, writeLoras } from './loras';
+import { createDictionary, packText, promptId, strippedText } from './metadata-store';
 
 /**
  * The cache schema as an ordered list of migrations. `PRAGMA user_version` holds how many have
@@ -548,11 +549,293 @@ const v6: Migration = {
       ALTER TABLE images ADD COLUMN kind TEXT NOT NULL DEFAULT 'image' CHECK (kind IN ('image', 'video'));
       ALTER TABLE images ADD COLUMN duration REAL;
       ALTER TABLE images ADD COLUMN fps REAL;
+      -- Videos are few: their states (for the video sync) and their counts per board (a board's
+      -- video_count, taken out of image_counts) are a read of this small index, never a scan.
+      CREATE INDEX images_videos ON images(board_id, category, deleted, is_intermediate) WHERE kind = 'video';
     `);
   },
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+/**
+ * Characters a field token drops before FTS5 sees it, so a model, base, scheduler or LoRA name is
+ * one token even when its name has spaces, dots or dashes ("SD3.5 Large" is `msd35large`) and a
+ * prefix of the name is a prefix of the token. search-fields.ts squashes what people type the
+ * same way; anything else the tokenizer splits on stays a separator on both sides.
+ */
+export const FIELD_TOKEN_DROPS = [' ', '-', '_', '.', '/'] as const;
+
+/** SQL squashing `value` as FIELD_TOKEN_DROPS says (the tokenizer folds case beyond ASCII itself). */
+const squash = (value: string) => FIELD_TOKEN_DROPS.reduce((sql, drop) => `replace(${sql}, '${drop}', '')`, `lower(${value})`);
+
+/**
+ * The searchable text of each visible, described image, as migration 7 indexes it: the user
+ * columns of v1, `flags`, and `fields`, one token per field value an image has (m<model>,
+ * b<base>, s<scheduler>, l<LoRA> each, z<width>x<height>).
+ */
+const searchRowsV7 = (positive: string, negative: string, from: string) => `
+  CREATE VIEW search_rows AS
+    SELECT i.id AS id, ${positive} AS positive_prompt, ${negative} AS negative_prompt, m.model_name,
+      lower(replace(replace(replace(i.image_name, '-', ''), '.', ''), '_', '')) AS image_name,
+      (CASE WHEN i.starred THEN 'starred ' ELSE '' END) || 'c' || i.category || ' b' || replace(coalesce(i.board_id, ''), '-', '') AS flags,
+      concat_ws(' ', 'm' || ${squash('m.model_name')}, 'b' || ${squash('m.model_base')}, 's' || ${squash('m.scheduler')},
+        'z' || i.width || 'x' || i.height,
+        (SELECT group_concat('l' || ${squash('l.name')}, ' ') FROM image_loras AS l WHERE l.image_id = i.id)) AS fields
+    FROM ${from}
+    WHERE i.deleted = 0 AND i.is_intermediate = 0;`;
+
+const FTS_COLUMNS = 'rowid, positive_prompt, negative_prompt, model_name, image_name, flags, fields';
+
+/** The trigger rewriting an image's images_fts row when its flags or size change (v1's, with sizes). */
+const REINDEX_TRIGGER = `
+  CREATE TRIGGER images_reindexed AFTER UPDATE OF board_id, category, starred, deleted, is_intermediate, width, height ON images
+  WHEN (old.board_id IS NOT new.board_id OR old.category IS NOT new.category OR old.starred IS NOT new.starred
+      OR old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate
+      OR old.width IS NOT new.width OR old.height IS NOT new.height)
+    AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = new.id) BEGIN
+    DELETE FROM images_fts WHERE rowid = old.id AND old.deleted = 0 AND old.is_intermediate = 0;
+    INSERT INTO images_fts (${FTS_COLUMNS}) SELECT * FROM search_rows WHERE id = new.id;
+  END;`;
+
+/** The triggers writing an image's images_fts row with its metadata (v1's, with `fields`). */
+const METADATA_SEARCH_TRIGGERS = `
+  CREATE TRIGGER metadata_inserted AFTER INSERT ON image_metadata BEGIN
+    INSERT INTO images_fts (${FTS_COLUMNS}) SELECT * FROM search_rows WHERE id = new.image_id;
+  END;
+  CREATE TRIGGER metadata_updated AFTER UPDATE ON image_metadata BEGIN
+    DELETE FROM images_fts WHERE rowid = old.image_id
+      AND EXISTS (SELECT 1 FROM images WHERE id = old.image_id AND deleted = 0 AND is_intermediate = 0);
+    INSERT INTO images_fts (${FTS_COLUMNS}) SELECT * FROM search_rows WHERE id = new.image_id;
+  END;`;
+
+/**
+ * Field terms inside the search index: each indexed image gains a `fields` column of tokens for
+ * its model, base, scheduler, LoRAs and size (see searchRowsV7), so free text plus `model:jugg` is
+ * one FTS5 walk in gallery order that stops at LIMIT, instead of a walk of every match of the
+ * words checking each one's metadata (33 ms p95 at 1M; see search-fields.ts). The six prefix
+ * indexes stay, though they are three quarters of the index: FTS5 answers a prefix it has no index
+ * for by merging every matching word's whole doclist before walking (`"water"*` took 71 ms at 1M
+ * with lengths 1-3 only, 0.1 ms with 1-6). FTS5 tables cannot gain a column, so the index is
+ * rebuilt from what is cached; nothing is fetched again.
+ */
+const v7: Migration = {
+  version: 7,
+  name: 'field tokens in the search index',
+  up(db) {
+    db.exec(`
+      DROP TRIGGER images_reindexed;
+      DROP TRIGGER metadata_inserted;
+      DROP TRIGGER metadata_updated;
+      DROP VIEW search_rows;
+      DROP TABLE images_fts;
+      CREATE VIRTUAL TABLE images_fts USING fts5(
+        positive_prompt, negative_prompt, model_name, image_name, flags, fields,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3 4 5 6'
+      );
+      ${searchRowsV7('m.positive_prompt', 'm.negative_prompt', 'images i JOIN image_metadata m ON m.image_id = i.id')}
+      ${REINDEX_TRIGGER}
+      ${METADATA_SEARCH_TRIGGERS}
+      INSERT INTO images_fts (${FTS_COLUMNS}) SELECT * FROM search_rows;
+      -- One bulk insert leaves many segments: the app merges them in idle slices (search-upkeep.ts).
+      INSERT INTO meta (key, value) SELECT 'search.untidy_rows', count(*) FROM image_metadata WHERE true
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+    `);
+  },
+};
+
+/** v5's prompt stacks, by prompt id: adds image `id` to the stack of prompt `prompt` when it is visible. */
+const stackImageById = (id: string, prompt: string) => `
+  INSERT INTO prompt_stacks (id) SELECT ${prompt} WHERE ${prompt} IS NOT NULL AND ${visibleId(id)} ON CONFLICT (id) DO NOTHING;
+  INSERT INTO image_prompts (image_id, stack) SELECT ${id}, ${prompt} WHERE ${prompt} IS NOT NULL AND ${visibleId(id)};`;
+
+const promptText = (id: string) => `(SELECT text FROM prompts WHERE id = ${id})`;
+
+/**
+ * Metadata stored once (issue 13: the cache was 2.4× the server's own database for the same
+ * gallery, `image_metadata` its largest table): the JSON document compressed without its prompts,
+ * each prompt text once in `prompts` (negative prompts repeat endlessly, and the stacks of v5 held
+ * each positive prompt twice more, in their table and its UNIQUE index), see metadata-store.ts.
+ * Extracted fields stay columns because queries compare them; the indexes only the field
+ * drivers and autocomplete read go, as the search index's field tokens (v7) find those values
+ * and facet_counts lists them. Every row is converted from what is stored, nothing fetched.
+ */
+const v8: Migration = {
+  version: 8,
+  name: 'metadata stored once, compressed',
+  up(db) {
+    db.exec(`
+      DROP VIEW search_rows;
+      DROP TRIGGER prompts_image_changed;
+      CREATE TABLE prompts (
+        id INTEGER PRIMARY KEY,
+        hash INTEGER NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX prompts_by_hash ON prompts(hash);
+      CREATE TABLE metadata_dictionaries (
+        id INTEGER PRIMARY KEY,
+        bytes BLOB NOT NULL
+      );
+      -- NUMERIC keeps whole numbers (seeds, steps) as integers, a few bytes each instead of 8.
+      CREATE TABLE image_metadata_v8 (
+        image_id INTEGER PRIMARY KEY,
+        positive INTEGER,
+        negative INTEGER,
+        model_name TEXT,
+        model_base TEXT,
+        scheduler TEXT,
+        steps NUMERIC,
+        cfg_scale NUMERIC,
+        seed NUMERIC,
+        doc BLOB
+      );
+    `);
+    // The new table's name is image_metadata only once the old one is gone, but the store reads
+    // stored documents (for a dictionary) from image_metadata: cut the dictionary from the old rows.
+    const sample = db.all<{ json: string; positive_prompt: string | null; negative_prompt: string | null }>(
+      'documents for a dictionary',
+      'SELECT json, positive_prompt, negative_prompt FROM image_metadata WHERE json IS NOT NULL ORDER BY image_id DESC LIMIT 64',
+    );
+    const stripped = (row: { json: string; positive_prompt: string | null; negative_prompt: string | null }) => {
+      const json = parseStored(row.json);
+      return json === null ? null : strippedText(json, row.positive_prompt, row.negative_prompt);
+    };
+    const texts = sample.flatMap((row) => stripped(row) ?? []);
+    createDictionary(db, texts);
+    let after = -1;
+    for (;;) {
+      const rows = db.all<{
+        image_id: number;
+        json: string | null;
+        positive_prompt: string | null;
+        negative_prompt: string | null;
+        model_name: string | null;
+        model_base: string | null;
+        scheduler: string | null;
+        steps: number | null;
+        cfg_scale: number | null;
+        seed: number | null;
+      }>('old metadata', 'SELECT * FROM image_metadata WHERE image_id > ? ORDER BY image_id LIMIT 2000', [after]);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const text = row.json === null ? null : stripped({ ...row, json: row.json });
+        db.run(
+          'convert metadata',
+          `INSERT INTO image_metadata_v8 (image_id, positive, negative, model_name, model_base, scheduler, steps, cfg_scale, seed, doc)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            row.image_id,
+            promptId(db, row.positive_prompt),
+            promptId(db, row.negative_prompt),
+            row.model_name,
+            row.model_base,
+            row.scheduler,
+            row.steps,
+            row.cfg_scale,
+            row.seed,
+            text === null ? null : packText(db, text),
+          ],
+        );
+      }
+      after = rows.at(-1)!.image_id;
+    }
+    db.exec(`
+      DROP TABLE image_metadata;
+      -- Legacy renaming leaves the views and triggers naming image_metadata alone (they read the
+      -- new table from now on) instead of refusing them for naming a table that is gone.
+      PRAGMA legacy_alter_table = ON;
+      ALTER TABLE image_metadata_v8 RENAME TO image_metadata;
+      PRAGMA legacy_alter_table = OFF;
+      CREATE INDEX metadata_by_seed ON image_metadata(seed);
+      CREATE INDEX metadata_by_steps ON image_metadata(steps);
+      CREATE INDEX metadata_by_cfg ON image_metadata(cfg_scale);
+      DROP INDEX image_loras_by_name;
+      -- Autocomplete's values (search-values.ts).
+      CREATE INDEX facet_counts_by_value ON facet_counts(facet, value);
+
+      DROP TABLE image_prompts;
+      DROP TABLE prompt_stacks;
+      CREATE TABLE prompt_stacks (
+        id INTEGER PRIMARY KEY, -- the prompt's id in prompts
+        n INTEGER NOT NULL DEFAULT 0,
+        first_id INTEGER,
+        last_id INTEGER
+      );
+      CREATE INDEX prompt_stacks_by_count ON prompt_stacks(n, last_id);
+      CREATE INDEX prompt_stacks_by_last ON prompt_stacks(last_id);
+      CREATE TABLE image_prompts (
+        image_id INTEGER PRIMARY KEY,
+        stack INTEGER NOT NULL
+      );
+      CREATE INDEX image_prompts_by_stack ON image_prompts(stack, image_id);
+      INSERT INTO prompt_stacks (id, n, first_id, last_id)
+        SELECT m.positive, count(*), min(i.id), max(i.id)
+        FROM image_metadata AS m JOIN images AS i ON i.id = m.image_id
+        WHERE i.deleted = 0 AND i.is_intermediate = 0 AND m.positive IS NOT NULL
+        GROUP BY m.positive;
+      INSERT INTO image_prompts (image_id, stack)
+        SELECT m.image_id, m.positive FROM image_metadata AS m JOIN images AS i ON i.id = m.image_id
+        WHERE i.deleted = 0 AND i.is_intermediate = 0 AND m.positive IS NOT NULL;
+
+      ${searchRowsV7(promptText('m.positive'), promptText('m.negative'), 'images i JOIN image_metadata m ON m.image_id = i.id')}
+      ${METADATA_SEARCH_TRIGGERS}
+      CREATE TRIGGER metadata_deleted AFTER DELETE ON image_metadata
+      WHEN EXISTS (SELECT 1 FROM images WHERE id = old.image_id AND deleted = 0 AND is_intermediate = 0) BEGIN
+        DELETE FROM images_fts WHERE rowid = old.image_id;
+      END;
+      CREATE TRIGGER metadata_loras_deleted AFTER DELETE ON image_metadata BEGIN
+        DELETE FROM image_loras WHERE image_id = old.image_id;
+      END;
+
+      CREATE TRIGGER facets_metadata_inserted AFTER INSERT ON image_metadata WHEN ${visibleId('new.image_id')} BEGIN
+        ${facetCount(lookupKey('new.image_id'), metadataFacets('new'), '+')}
+      END;
+      CREATE TRIGGER facets_metadata_changing BEFORE UPDATE OF model_name, model_base, scheduler ON image_metadata
+      WHEN ${visibleId('old.image_id')} BEGIN
+        ${facetCount(lookupKey('old.image_id'), metadataFacets('old'), '-')}
+      END;
+      CREATE TRIGGER facets_metadata_changed AFTER UPDATE OF model_name, model_base, scheduler ON image_metadata
+      WHEN ${visibleId('new.image_id')} BEGIN
+        ${facetCount(lookupKey('new.image_id'), metadataFacets('new'), '+')}
+      END;
+      CREATE TRIGGER facets_metadata_deleting BEFORE DELETE ON image_metadata WHEN ${visibleId('old.image_id')} BEGIN
+        ${facetCount(lookupKey('old.image_id'), metadataFacets('old'), '-')}
+      END;
+
+      CREATE TRIGGER image_prompts_added AFTER INSERT ON image_prompts BEGIN
+        UPDATE prompt_stacks SET n = n + 1, first_id = min(coalesce(first_id, new.image_id), new.image_id),
+          last_id = max(coalesce(last_id, new.image_id), new.image_id)
+        WHERE id = new.stack;
+      END;
+      CREATE TRIGGER image_prompts_removed AFTER DELETE ON image_prompts BEGIN
+        UPDATE prompt_stacks SET n = n - 1,
+          first_id = (SELECT min(image_id) FROM image_prompts WHERE stack = old.stack),
+          last_id = (SELECT max(image_id) FROM image_prompts WHERE stack = old.stack)
+        WHERE id = old.stack;
+        DELETE FROM prompt_stacks WHERE id = old.stack AND n <= 0;
+      END;
+      CREATE TRIGGER prompts_metadata_inserted AFTER INSERT ON image_metadata BEGIN
+        ${stackImageById('new.image_id', 'new.positive')}
+      END;
+      CREATE TRIGGER prompts_metadata_changed AFTER UPDATE OF positive ON image_metadata
+      WHEN old.positive IS NOT new.positive BEGIN
+        DELETE FROM image_prompts WHERE image_id = old.image_id;
+        ${stackImageById('new.image_id', 'new.positive')}
+      END;
+      CREATE TRIGGER prompts_metadata_deleted AFTER DELETE ON image_metadata BEGIN
+        DELETE FROM image_prompts WHERE image_id = old.image_id;
+      END;
+      CREATE TRIGGER prompts_image_changed AFTER UPDATE OF deleted, is_intermediate ON images
+      WHEN old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate BEGIN
+        DELETE FROM image_prompts WHERE image_id = old.id;
+        ${stackImageById('new.id', '(SELECT positive FROM image_metadata WHERE image_id = new.id)')}
+      END;
+    `);
+  },
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 
 export const SCHEMA_VERSION = migrations.length;
 
@@ -584,4 +867,12 @@ export function migrate(db: Db, target = SCHEMA_VERSION): void {
       db.exec(`PRAGMA user_version = ${migration.version}`);
     });
   }
+  // A migration that rewrote a table (8 rewrites the metadata: 640 MB freed at 1M images) leaves
+  // the file that much larger until later writes reuse the pages: when a tenth of the file or
+  // more is free, give it back once (a rewrite of the file, ~1 minute at 1M images).
+  const pages = db.get<{ total: number; free: number }>(
+    'free pages',
+    'SELECT page_count AS total, freelist_count AS free FROM pragma_page_count, pragma_freelist_count',
+  );
+  if (current < Math.min(target, SCHEMA_VERSION) && current > 0 && pages && pages.free > pages.total / 10) db.exec('VACUUM');
 }

@@ -5,18 +5,11 @@ export type ValueField = 'model' | 'base' | 'scheduler' | 'lora' | 'board';
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Table and column holding a field's values, each with a NOCASE index (migration 3). */
-const SOURCES = {
-  model: ['image_metadata', 'model_name'],
-  base: ['image_metadata', 'model_base'],
-  scheduler: ['image_metadata', 'scheduler'],
-  lora: ['image_loras', 'name'],
-} as const;
-
 /**
  * The distinct values of a field starting with `prefix` (any case), in alphabetical order, for
- * autocomplete. Each step seeks the next distinct value in the field's index, so the cost is the
- * number of values returned, not the number of images holding them.
+ * autocomplete: the values of visible images, read from facet_counts (migration 4) through its
+ * (facet, value) index (migration 8), so the cost is the facet's rows of counts (a few thousand
+ * at most: values × boards × categories), not the number of images holding them.
  */
 export function searchValues(db: Db, field: ValueField, prefix: string, limit: number): string[] {
   const pattern = `${escapeLike(prefix)}%`;
@@ -30,19 +23,12 @@ export function searchValues(db: Db, field: ValueField, prefix: string, limit: n
       .map((row) => row.board_name);
     return 'uncategorized'.startsWith(prefix.toLowerCase()) ? ['Uncategorized', ...names].slice(0, limit) : names;
   }
-  const [table, column] = SOURCES[field];
-  const next = (after: string) =>
-    `SELECT ${column} FROM ${table} WHERE ${column} ${after} COLLATE NOCASE ORDER BY ${column} COLLATE NOCASE LIMIT 1`;
   return db
     .all<{ value: string }>(
       `${field} values`,
-      `WITH RECURSIVE v(value, n) AS (
-         SELECT (${next('>= ?')}), 1
-         UNION ALL
-         SELECT (${next('> v.value')}), n + 1 FROM v WHERE v.value LIKE ? ESCAPE '\\' AND n < ?
-       )
-       SELECT value FROM v WHERE value LIKE ? ESCAPE '\\'`,
-      [prefix, pattern, limit, pattern],
+      `SELECT value FROM facet_counts INDEXED BY facet_counts_by_value WHERE facet = ? AND value LIKE ? ESCAPE '\\'
+       GROUP BY value HAVING sum(n) > 0 ORDER BY value COLLATE NOCASE LIMIT ?`,
+      [field, pattern, limit],
     )
     .map((row) => row.value);
 }

@@ -98,15 +98,23 @@ const flagsAny = (tokens: readonly string[]) => `flags : (${tokens.map((token) =
 export function searchPlan(text: string, scope: SearchScope, stars: StarFilter, shares: Shares): SearchPlan | null {
   const terms = searchTerms(text);
   if (terms.length === 0) return null;
-  return matchPlan(terms.map(termExpression).join(' AND '), [], scope, stars, shares);
+  return matchPlan(terms.map(termExpression).join(' AND '), [], [], scope, stars, shares);
 }
 
 /**
- * The plan for user text already written as FTS5 expressions: `user` must match, none of
+ * The plan for a search already written as FTS5 expressions: `user` (text, in the user columns)
+ * and every one of `tokens` (whole expressions over the field tokens) must match, none of
  * `userExclude` may (see search-fields.ts, which turns the search language into these).
  */
-export function matchPlan(user: string, userExclude: readonly string[], scope: SearchScope, stars: StarFilter, shares: Shares): SearchPlan {
-  const include = [inUserColumns(user)];
+export function matchPlan(
+  user: string,
+  tokens: readonly string[],
+  userExclude: readonly string[],
+  scope: SearchScope,
+  stars: StarFilter,
+  shares: Shares,
+): SearchPlan {
+  const include = [inUserColumns(user), ...tokens];
   const exclude = userExclude.map(inUserColumns);
   const plan: SearchPlan = { match: '', where: [], params: [] };
 

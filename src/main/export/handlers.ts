@@ -3,8 +3,9 @@ import { describeApiError } from '../api';
 import { AppError } from '../errors';
 import { Handoff, parametersText, type DesktopShell } from '../handoff';
 import type { Handlers } from '../ipc/dispatch';
+import { fetchOriginal, fetchThumbnail } from '../media';
 import type { ServerSession } from '../session';
-import type { ExportJob } from '../../shared/ipc';
+import { itemName, type ExportJob } from '../../shared/ipc';
 import { ExportRunner } from './runner';
 import { resolveSource } from './source';
 
@@ -43,7 +44,7 @@ export function exportServices(options: {
         images: {
           entries: (names) => session.cache.exportEntries(names),
           cached: (name) => session.cache.images.read(name),
-          fetch: (name) => session.api.fullImage(name),
+          fetch: (name) => fetchOriginal(session, name),
           online: () => session.isOnline,
           describe: describeApiError,
         },
@@ -58,8 +59,8 @@ export function exportServices(options: {
     return new Handoff({
       cache: () => session.cache,
       online: () => session.isOnline,
-      fetchFull: (name) => session.api.fullImage(name),
-      fetchThumbnail: (name) => session.api.thumbnail(name),
+      fetchFull: (name) => fetchOriginal(session, name),
+      fetchThumbnail: (name) => fetchThumbnail(session, name),
       describe: describeApiError,
       exportedPath: (name) => runnerFor(session).exportedPath(name),
       shell: options.shell,
@@ -74,7 +75,7 @@ export function exportServices(options: {
     },
     'images.export.start'(input) {
       const cache = options.session().cache;
-      const names = resolveSource(input.source, (query, limit) => cache.listImages(query, 0, limit).map((image) => image.image_name));
+      const names = resolveSource(input.source, (query, limit) => cache.listImages(query, 0, limit).map(itemName));
       return exports().start({ image_names: names, out_dir: input.out_dir, pattern: input.pattern, sidecar: input.sidecar });
     },
     'images.export.cancel'(input) {
@@ -92,7 +93,10 @@ export function exportServices(options: {
       return { staged: staged.paths.length, missing: staged.missing };
     },
     'images.startDrag': (input) => handoff().startDrag(input.image_names),
-    'images.copy': (input) => handoff().copy(input.image_name),
+    'images.copy': (input) =>
+      options.session().cache.videoNamesAmong([input.image_name]).size > 0
+        ? { done: false, path: null, reason: 'A video cannot go on the clipboard as a picture; export it or drag it out instead.' }
+        : handoff().copy(input.image_name),
     'images.parametersText'(input) {
       const details = options.session().cache.imageDetails(input.image_name);
       if (!details) throw new AppError('not_found', `The image ${input.image_name} is not in the cache.`);

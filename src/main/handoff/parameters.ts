@@ -1,4 +1,4 @@
-import type { ImageDetails } from '../../shared/ipc';
+import { itemName, type ImageDetails } from '../../shared/ipc';
 
 /**
  * "Copy all parameters": the generation settings as plain text, one `Label: value` a line, the
@@ -27,7 +27,7 @@ export function parametersText(details: ImageDetails): string {
     if (KNOWN.has(key) || key === 'loras') continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') lines.push([key, value]);
   }
-  lines.push(['Image', image.image_name]);
+  lines.push([image.kind === 'video' ? 'Video' : 'Image', itemName(image)]);
   return lines
     .filter(([, value]) => value !== null && value !== undefined && value !== '')
     .map(([label, value]) => `${label}: ${String(value)}`)

@@ -1,3 +1,4 @@
+import type { Viewer } from '../account/access';
 import type { InvokeApi } from '../api/contract';
 import type { Cache } from '../cache';
 import type { SyncProgress } from '../../shared/ipc';
@@ -10,4 +11,8 @@ export interface RunContext {
   cache: Cache;
   signal: AbortSignal;
   report(phase: SyncPhase, done: number, total: number): void;
+  /** WAL checkpoints move off the main thread until the returned release (bulk writes: checkpoints.ts). */
+  holdCheckpoints?: () => () => void;
+  /** The signed-in user of a multi-user server (null: single-user, or nobody signed in). */
+  viewer?: Viewer | null;
 }

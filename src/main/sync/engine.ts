@@ -1,15 +1,18 @@
+import type { Viewer } from '../account/access';
 import type { InvokeApi } from '../api/contract';
 import type { Cache, JobStatusChange } from '../cache';
-import type { ImageDTO } from '../../shared/invokeai';
+import type { ImageDTO, VideoDTO } from '../../shared/invokeai';
 import type { SyncProgress, SyncSummary } from '../../shared/ipc';
 import type { IvkJob } from '../../shared/models';
 import { syncBoards } from './boards';
 import type { RunContext, SyncPhase } from './context';
+import { WalCheckpointer } from './checkpoints';
 import { isStopping } from './errors';
 import { addImages, syncImages } from './images';
 import { syncJobs } from './jobs';
 import { MetadataBackfill } from './metadata';
 import { syncModels } from './models';
+import { addVideos, syncVideos } from './videos';
 import { loadSummary, saveSummary, summaryText } from './summary';
 
 export interface SyncEngineOptions {
@@ -21,12 +24,14 @@ export interface SyncEngineOptions {
   metadataConcurrency?: number;
   /** Background failures nobody awaits (the metadata backfill), for the log. */
   onBackgroundError?: (error: unknown) => void;
+  /** The signed-in user of a multi-user server: a non-admin's list leaves out other users' boards' images. */
+  viewer?: () => Viewer | null;
 }
 
 const IDLE: SyncProgress = { phase: 'idle', done: 0, total: 0 };
 
 /**
- * Server → cache replication. `sync()` runs boards, image names and DTOs, jobs and models,
+ * Server → cache replication. `sync()` runs boards, image names and DTOs, videos, jobs and models,
  * resolves with a summary as soon as the gallery is browsable, and leaves metadata (prompts) to
  * a background backfill. Runs never overlap: a request during a run is answered by one more run
  * after it, however many requests arrive meanwhile. Everything a run fetched is written as it
@@ -36,6 +41,8 @@ export class SyncEngine {
   private readonly api: InvokeApi;
   private readonly cache: Cache;
   private readonly backfill: MetadataBackfill;
+  /** WAL checkpoints on a worker thread while a run or the backfill writes in bulk. */
+  private readonly checkpoints: WalCheckpointer;
   private readonly closing = new AbortController();
   private running: Promise<SyncSummary> | null = null;
   private queued: Promise<SyncSummary> | null = null;
@@ -46,6 +53,7 @@ export class SyncEngine {
   constructor(private readonly options: SyncEngineOptions) {
     this.api = options.api;
     this.cache = options.cache;
+    this.checkpoints = new WalCheckpointer(options.cache);
     this.backfill = new MetadataBackfill({
       api: options.api,
       cache: options.cache,
@@ -58,6 +66,7 @@ export class SyncEngine {
         if (!isStopping(error)) options.onBackgroundError?.(error);
       },
       signal: this.closing.signal,
+      holdCheckpoints: () => this.checkpoints.hold(),
     });
   }
 
@@ -117,6 +126,18 @@ export class SyncEngine {
     }
   }
 
+  /** New videos announced by invocation_complete: fetched and cached at once, with their metadata. */
+  async addVideosByName(names: readonly string[], options: { signal?: AbortSignal } = {}): Promise<VideoDTO[]> {
+    const signal = options.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal;
+    const adding = addVideos({ api: this.api, cache: this.cache, signal }, names);
+    this.adding.add(adding);
+    try {
+      return await adding;
+    } finally {
+      this.adding.delete(adding);
+    }
+  }
+
   /** Fetches these images' metadata before any other (the viewer opened one without it). */
   prioritizeMetadata(names: readonly string[]): void {
     this.backfillMetadata(names);
@@ -131,6 +152,7 @@ export class SyncEngine {
   async close(): Promise<void> {
     this.closing.abort();
     await Promise.allSettled([this.running, this.queued, ...this.adding, this.backfill.stop()]);
+    await this.checkpoints.stop();
   }
 
   /** Starts (or extends) the backfill, first with `urgent`; the status bar goes idle after it. */
@@ -151,9 +173,12 @@ export class SyncEngine {
       cache: this.cache,
       signal: signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal,
       report: (phase: SyncPhase, done: number, total: number) => this.setProgress({ phase, done, total }),
+      holdCheckpoints: () => this.checkpoints.hold(),
+      viewer: this.options.viewer?.() ?? null,
     };
     const { boards } = await syncBoards(ctx);
     const images = await syncImages(ctx, boards);
+    await syncVideos(ctx, images, boards);
     const jobs = await syncJobs(ctx);
     await syncModels(ctx);
     const changes = {

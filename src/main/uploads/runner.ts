@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { ImageDTO } from '../../shared/invokeai';
+import type { ImageDTO, VideoDTO } from '../../shared/invokeai';
 import type { UploadItem } from '../../shared/ipc';
 import type { ImageCategory } from '../../shared/models';
 import type { InvokeApi } from '../api/contract';
@@ -17,10 +17,12 @@ export interface UploadRequest {
 }
 
 export interface UploadRunnerOptions {
-  api: Pick<InvokeApi, 'uploadImage'>;
+  api: Pick<InvokeApi, 'uploadImage' | 'uploadVideo'>;
   store: PendingUploadStore;
   /** Called with each uploaded image's DTO (main puts it into the cache). */
   onUploaded: (dto: ImageDTO) => void | Promise<void>;
+  /** Called with each uploaded MP4's DTO (InvokeAI 6.14+). */
+  onVideoUploaded?: (dto: VideoDTO) => void | Promise<void>;
   /** The server accepted a file (2xx) but its answer could not be read: a sync brings the image in. */
   onUploadedUnread?: () => void;
   /** A file waits because the server is absent, failing or refuses the token (the session shows why). */
@@ -31,6 +33,8 @@ export interface UploadRunnerOptions {
   concurrency?: number;
   /** Default 50 MB. */
   maxBytes?: number;
+  /** Default 1 GB, the server's own cap on a video. */
+  maxVideoBytes?: number;
 }
 
 /** Progress is reported in steps of this much, so a big file does not flood the UI. */
@@ -60,6 +64,8 @@ export class UploadRunner {
    * timeout.
    */
   private serverAbsent: string | null = null;
+  /** The end of the last video upload queued (see oneVideoAtATime). */
+  private videoTurn: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: UploadRunnerOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 3);
@@ -135,7 +141,10 @@ export class UploadRunner {
 
   private async upload(pending: PendingUpload): Promise<void> {
     const { store, api } = this.options;
-    const check = await checkUploadFile(pending.path, this.options.maxBytes === undefined ? {} : { maxBytes: this.options.maxBytes });
+    const check = await checkUploadFile(pending.path, {
+      ...(this.options.maxBytes === undefined ? {} : { maxBytes: this.options.maxBytes }),
+      ...(this.options.maxVideoBytes === undefined ? {} : { maxVideoBytes: this.options.maxVideoBytes }),
+    });
     if (!check.ok) {
       store.remove(pending.id);
       this.update(pending.id, { state: 'failed', error: check.reason });
@@ -146,17 +155,46 @@ export class UploadRunner {
       return;
     }
     this.update(pending.id, { state: 'uploading', progress: 0, error: null });
-    let dto: ImageDTO;
+    let dto: { kind: 'image'; dto: ImageDTO } | { kind: 'video'; dto: VideoDTO };
+    const onProgress = (sent: number, total: number) => this.progress(pending.id, total > 0 ? sent / total : 0);
+    const board = pending.board_id ? { board_id: pending.board_id } : {};
+    const video = check.contentType === 'video/mp4';
     try {
-      dto = await api.uploadImage({
-        bytes: check.bytes,
-        file_name: check.fileName,
-        content_type: check.contentType,
-        image_category: pending.category,
-        ...(pending.board_id ? { board_id: pending.board_id } : {}),
-        onProgress: (sent, total) => this.progress(pending.id, total > 0 ? sent / total : 0),
-      });
+      dto = video
+        ? {
+            kind: 'video',
+            dto: await this.oneVideoAtATime(() =>
+              api.uploadVideo({ bytes: check.bytes, file_name: check.fileName, video_category: pending.category, ...board, onProgress }),
+            ),
+          }
+        : {
+            kind: 'image',
+            dto: await api.uploadImage({
+              bytes: check.bytes,
+              file_name: check.fileName,
+              content_type: check.contentType,
+              image_category: pending.category,
+              ...board,
+              onProgress,
+            }),
+          };
     } catch (error) {
+      const busy = busyFor(error);
+      if (busy !== null) {
+        // The server's limit on video uploads at once (429 with Retry-After): this file waits its turn.
+        this.update(pending.id, {
+          state: 'queued',
+          progress: 0,
+          error: `The server is busy with other uploads; trying again in ${busy} s.`,
+        });
+        setTimeout(() => {
+          if (this.running.has(pending.id) || this.waiting.some((p) => p.id === pending.id)) return;
+          this.enqueue(pending);
+          this.changed();
+          this.pump();
+        }, busy * 1000).unref();
+        return;
+      }
       if (acceptedUnread(error)) {
         // The server stored the file (it answered 2xx); only its answer was damaged. Sending it
         // again would store it twice.
@@ -182,17 +220,34 @@ export class UploadRunner {
         return;
       }
       store.remove(pending.id);
-      this.update(pending.id, { state: 'failed', error: describeApiError(error) });
+      this.update(pending.id, { state: 'failed', error: video ? describeVideoRefusal(error) : describeApiError(error) });
       return;
     }
     store.remove(pending.id);
     this.failures.delete(pending.id);
-    this.update(pending.id, { state: 'done', progress: 1, error: null, image_name: dto.image_name });
+    const name = dto.kind === 'video' ? dto.dto.video_name : dto.dto.image_name;
+    this.update(pending.id, { state: 'done', progress: 1, error: null, image_name: name });
     try {
-      await this.options.onUploaded(dto);
+      if (dto.kind === 'video') await this.options.onVideoUploaded?.(dto.dto);
+      else await this.options.onUploaded(dto.dto);
     } catch {
       // The image is on the server whatever the cache did with it; the next sync brings it in.
     }
+  }
+
+  /**
+   * Runs one video upload after the one before it has ended. The real 6.14.2 takes two video
+   * uploads at once from everyone together (one per user in multi-user mode) and answers 429 to
+   * more; three side by side from here would make the third wait out Retry-After, and two would
+   * leave other clients none.
+   */
+  private oneVideoAtATime<T>(upload: () => Promise<T>): Promise<T> {
+    const turn = this.videoTurn.then(upload);
+    this.videoTurn = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
   }
 
   private progress(id: string, fraction: number): void {
@@ -230,6 +285,22 @@ function serverAbsent(error: unknown): boolean {
   if (!(error instanceof ApiError)) return false;
   const { info } = error;
   return info.kind === 'unreachable' || info.kind === 'timeout' || serverFailed(error);
+}
+
+/** Seconds to wait when the server says it is busy (429), else null. */
+function busyFor(error: unknown): number | null {
+  if (!(error instanceof ApiError) || error.info.kind !== 'http' || error.info.status !== 429) return null;
+  return Math.min(60, Math.max(1, error.info.retryAfterSeconds ?? 5));
+}
+
+/** The server's 413 and 415 for a video, said for a video (the shared sentence speaks of images). */
+function describeVideoRefusal(error: unknown): string {
+  if (error instanceof ApiError && error.info.kind === 'http') {
+    const detail = error.info.detail.replace(/[.\s]+$/, '');
+    if (error.info.status === 415) return `The server could not take the video (${detail}): it must be an MP4 file with H.264 video.`;
+    if (error.info.status === 413) return `The server refused the video as too large (${detail}).`;
+  }
+  return describeApiError(error);
 }
 
 function signInRefused(error: unknown): boolean {

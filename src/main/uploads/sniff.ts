@@ -130,3 +130,48 @@ function webpEnds(bytes: Uint8Array): boolean {
   const size = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
   return bytes.length >= 8 + size;
 }
+
+/** How far into a file the server looks for the `ftyp` box (its `_is_mp4_file`). */
+const MP4_SEARCH_LIMIT = 64 * 1024;
+
+/**
+ * An MP4's major brand, found the way InvokeAI 6.14 checks uploads: walk the top-level boxes in
+ * the first 64 KB to the `ftyp` box. Null when there is none (not an ISO media file).
+ */
+export function mp4MajorBrand(bytes: Uint8Array): string | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const limit = Math.min(bytes.length, MP4_SEARCH_LIMIT);
+  let position = 0;
+  while (position + 8 <= limit) {
+    let size = view.getUint32(position);
+    let header = 8;
+    if (size === 1) {
+      if (position + 16 > bytes.length) return null;
+      size = Number(view.getBigUint64(position + 8));
+      header = 16;
+    }
+    if (size < header) return null;
+    if (ascii(bytes, position + 4, 4) === 'ftyp') {
+      return position + header + 4 <= bytes.length ? ascii(bytes, position + header, 4) : null;
+    }
+    position += size;
+  }
+  return null;
+}
+
+/** HEIC and AVIF images are ISO media files too, with brands of their own. */
+const IMAGE_BRANDS = new Set(['heic', 'heix', 'hevc', 'mif1', 'msf1', 'avif', 'avis']);
+
+/**
+ * An MP4 the server takes: an `ftyp` box whose brand is not QuickTime's (`qt  `, refused with
+ * 415) nor a still image's. Whether its track is H.264 only the server's decoder says.
+ */
+export function isMp4(bytes: Uint8Array): boolean {
+  const brand = mp4MajorBrand(bytes);
+  return brand !== null && brand !== 'qt  ' && !IMAGE_BRANDS.has(brand);
+}
+
+/** The media type of a cached thumbnail, image or video, from its bytes. */
+export function sniffMediaType(bytes: Uint8Array): ImageType | 'video/mp4' | null {
+  return sniffImageType(bytes) ?? (isMp4(bytes) ? 'video/mp4' : null);
+}

@@ -37,6 +37,8 @@ function contentSecurityPolicy({ scripts, styles }: { scripts: string; styles: s
     `script-src ${scripts}`,
     `style-src ${styles}`,
     `img-src 'self' data: ${MEDIA_SCHEME}:`,
+    // <video> plays cached or proxied MP4s from the media scheme only.
+    `media-src ${MEDIA_SCHEME}:`,
     "connect-src 'self'",
     "font-src 'self'",
     "base-uri 'none'",
@@ -48,7 +50,7 @@ function contentSecurityPolicy({ scripts, styles }: { scripts: string; styles: s
 
 /**
  * No remote content at all: main does every HTTP and Socket.IO call, so the renderer needs only
- * its own scripts and styles and images from the media scheme. No inline styles either: React's
+ * its own scripts and styles, and images and videos from the media scheme. No inline styles either: React's
  * `style` props are set through the CSSOM (`element.style`), which style-src does not govern.
  */
 export const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ scripts: "'self'", styles: "'self'" });

@@ -21,3 +21,19 @@ export function imageNamesInOutput(output: unknown): string[] {
   }
   return [...names];
 }
+
+/** A video reference inside a node's output (`video_output` has `video: {video_name}`). */
+function isVideoRef(value: unknown): value is { video_name: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { video_name?: unknown }).video_name === 'string';
+}
+
+/** The video names one node output names, in output order without repeats. */
+export function videoNamesInOutput(output: unknown): string[] {
+  const names = new Set<string>();
+  if (typeof output !== 'object' || output === null) return [];
+  for (const value of Object.values(output)) {
+    if (isVideoRef(value)) names.add(value.video_name);
+    else if (Array.isArray(value)) for (const item of value) if (isVideoRef(item)) names.add(item.video_name);
+  }
+  return [...names];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outputImageNames } from '../../../src/main/api/invocation-outputs';
+import { outputImageNames, outputVideoNames } from '../../../src/main/api/invocation-outputs';
 import { StatusOrder } from '../../../src/main/api/status-order';
 
 const node = (type: string) => ({ id: 'n1', type });
@@ -31,6 +31,34 @@ describe('outputImageNames', () => {
   it('finds nothing in outputs without images', () => {
     expect(outputImageNames({ invocation: node('integer'), result: { type: 'integer_output', value: 3 } })).toEqual([]);
     expect(outputImageNames({ invocation: node('l2i'), result: { type: 'latents_output', latents: { latents_name: 'x' } } })).toEqual([]);
+  });
+});
+
+describe('outputVideoNames', () => {
+  // 6.14.2's VideoOutput as Concatenate Videos sends it (output_meta from BaseInvocationOutput).
+  const result = {
+    type: 'video_output',
+    video: { video_name: 'v.mp4' },
+    width: 64,
+    height: 48,
+    num_frames: 24,
+    fps: 8,
+    duration: 3,
+    output_meta: null,
+  };
+
+  it('reads the video of a video_output, and no image from it', () => {
+    expect(outputVideoNames({ invocation: node('video_concat'), result })).toEqual(['v.mp4']);
+    expect(outputImageNames({ invocation: node('video_concat'), result })).toEqual([]);
+  });
+
+  it('ignores the Video primitive, which passes an existing video along', () => {
+    expect(outputVideoNames({ invocation: node('video'), result })).toEqual([]);
+  });
+
+  it('finds no video in an image output', () => {
+    const image = { type: 'image_output', image: { image_name: 'a.png' }, width: 64, height: 64, output_meta: null };
+    expect(outputVideoNames({ invocation: node('blank_image'), result: image })).toEqual([]);
   });
 });
 

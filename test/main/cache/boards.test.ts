@@ -19,8 +19,8 @@ describe('board list', () => {
     const list = cache.boardList(false);
     const counts = Object.fromEntries(list.boards.map((b) => [b.board_id, [b.image_count, b.asset_count]]));
     expect(counts).toEqual({ a: [2, 1], b: [0, 0] });
-    expect(list.uncategorized).toEqual({ image_count: 1, asset_count: 2 });
-    expect(list.all).toEqual({ image_count: 3, asset_count: 3 });
+    expect(list.uncategorized).toEqual({ image_count: 1, asset_count: 2, video_count: 0 });
+    expect(list.all).toEqual({ image_count: 3, asset_count: 3, video_count: 0 });
   });
 
   it('hides archived boards unless asked, newest first', () => {

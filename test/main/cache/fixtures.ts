@@ -104,4 +104,6 @@ export function query(overrides: Partial<GalleryQuery> = {}): GalleryQuery {
   return { board: 'all', categories: [], starredOnly: false, starredFirst: false, search: '', order: 'newest', ...overrides };
 }
 
-export const names = (images: readonly { image_name: string }[]) => images.map((image) => image.image_name);
+/** Names of images or gallery items (a video's is its video_name). */
+export const names = (items: readonly ({ image_name: string } | { video_name: string })[]) =>
+  items.map((item) => ('video_name' in item ? item.video_name : item.image_name));

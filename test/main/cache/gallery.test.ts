@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDTO } from '../../../src/shared/invokeai';
 import type { GalleryQuery } from '../../../src/shared/ipc';
 import { imageDto, names, query, serverTime, useCaches } from './fixtures';
+import { imageOnly } from '../../support/gallery-items';
 
 const open = useCaches();
 
@@ -65,6 +66,7 @@ describe('gallery order', () => {
     cache.upsertImages([dto]);
     const [image] = cache.listImages(query(), 0, 1);
     expect(image).toEqual({
+      kind: 'image',
       image_name: dto.image_name,
       board_id: 'b1',
       image_category: 'user',
@@ -136,7 +138,7 @@ describe('gallery filters', () => {
     cache.setCategory(some.slice(0, 2), 'mask');
     const countIn = (board: string, keep: (i: ImageDTO) => boolean) => {
       const current = cache.listImages(query({ board }), 0, 1000);
-      return current.filter((image) => keep(images.find((i) => i.image_name === image.image_name)!)).length;
+      return current.filter((image) => keep(images.find((i) => i.image_name === imageOnly(image).image_name)!)).length;
     };
     expect(cache.countImages(query({ board: 'a' }))).toBe(countIn('a', () => true));
     expect(cache.countImages(query({ board: 'a', starredOnly: true }))).toBe(

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Db } from '../../../src/main/cache/db';
 import { CacheTooNewError, migrate, migrations, SCHEMA_VERSION, schemaVersion } from '../../../src/main/cache/migrations';
 import { openCache } from '../../../src/main/cache';
-import { imageDto, query } from './fixtures';
+import { extractMetadata } from '../../../src/main/cache/metadata';
+import { imageDto, names, query } from './fixtures';
+import { imagesOnly } from '../../support/gallery-items';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -113,7 +115,7 @@ describe('migrations', () => {
     db.run('metadata', "INSERT INTO image_metadata (image_id, json, positive_prompt) VALUES (2048, '{\"loras\": \"broken', 'owl')");
     db.close();
     const cache = openCache({ dataDir: dir, profileKey: 'p' });
-    expect(cache.listImages(query({ search: 'lora:add' }), 0, 10).map((image) => image.image_name)).toEqual(['a.png']);
+    expect(imagesOnly(cache.listImages(query({ search: 'lora:add' }), 0, 10)).map((image) => image.image_name)).toEqual(['a.png']);
     expect(cache.countImages(query({ search: '-lora:add' }))).toBe(1);
     cache.close();
   });
@@ -175,6 +177,145 @@ describe('migrations', () => {
       ),
     ).toThrow(/CHECK/);
     db.close();
+  });
+
+  /** An image and its metadata as caches before migration 8 stored them: JSON text and prompt columns. */
+  function oldImage(db: Db, n: number, json: Record<string, unknown> | null, loras: string[] = []) {
+    db.run(
+      'image',
+      'INSERT INTO images (id, image_name, category, created_at, touched_at, metadata_state, width, height) VALUES (?, ?, ?, ?, 1, 1, 1024, 768)',
+      [n * 1024, `${n}.png`, 'general', n],
+    );
+    for (const name of loras) db.run('lora', 'INSERT INTO image_loras (image_id, name, weight) VALUES (?, ?, 1)', [n * 1024, name]);
+    const f = extractMetadata(json);
+    db.run(
+      'metadata',
+      `INSERT INTO image_metadata (image_id, json, positive_prompt, negative_prompt, seed, model_name, model_base, steps, cfg_scale, scheduler)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        n * 1024,
+        json === null ? null : JSON.stringify(json),
+        f.positive_prompt,
+        f.negative_prompt,
+        f.seed,
+        f.model_name,
+        f.model_base,
+        f.steps,
+        f.cfg_scale,
+        f.scheduler,
+      ],
+    );
+  }
+
+  const doc = (prompt: string, model: string, extra: Record<string, unknown> = {}) => ({
+    positive_prompt: prompt,
+    negative_prompt: 'blurry, lowres',
+    seed: 42,
+    steps: 30,
+    cfg_scale: 7.5,
+    scheduler: 'euler_a',
+    model: { key: 'k', hash: 'blake3:abc', name: model, base: model.startsWith('FLUX') ? 'flux' : 'sdxl', type: 'main' },
+    ...extra,
+  });
+
+  it('migration 7 indexes the field tokens of metadata cached before it, so text and fields are one search, fetching nothing', () => {
+    const { db, dir } = freshDb();
+    migrate(db, 6);
+    oldImage(db, 1, doc('red fox in snow', 'Juggernaut XL v9'), ['Add Detail']);
+    oldImage(db, 2, doc('red fox at dusk', 'FLUX.1 dev'));
+    oldImage(db, 3, doc('barn owl', 'Juggernaut XL v9'));
+    migrate(db, 7);
+    const tokens = (match: string) =>
+      db
+        .all<{ rowid: number }>('tokens', 'SELECT rowid FROM images_fts WHERE images_fts MATCH ? ORDER BY rowid', [match])
+        .map((r) => r.rowid / 1024);
+    expect(tokens('fields : "mjugg"*')).toEqual([1, 3]);
+    expect(tokens('fields : "msd35"*')).toEqual([]);
+    expect(tokens('fields : "mflux1dev"')).toEqual([2]);
+    expect(tokens('fields : "laddd"*')).toEqual([1]);
+    expect(tokens('fields : "z1024x768" AND fields : bsdxl')).toEqual([1, 3]);
+    db.close();
+    const cache = openCache({ dataDir: dir, profileKey: 'p' });
+    expect(names(cache.listImages(query({ search: 'fox model:jugg' }), 0, 10))).toEqual(['1.png']);
+    expect(names(cache.listImages(query({ search: 'fox model:"flux.1"' }), 0, 10))).toEqual(['2.png']);
+    expect(names(cache.listImages(query({ search: 'lora:add size:1024x768' }), 0, 10))).toEqual(['1.png']);
+    expect(cache.countImages(query({ search: 'model:jugg -fox' }))).toBe(1);
+    cache.close();
+  });
+
+  it('migration 8 stores each prompt once and the document compressed, and reads back what was cached, fetching nothing', () => {
+    const { db, dir } = freshDb();
+    migrate(db, 7);
+    const docs = Array.from({ length: 24 }, (_, i) =>
+      doc(`a lighthouse number ${i}, ${i % 2 ? 'oil painting' : 'watercolor'}`, i % 3 ? 'Juggernaut XL v9' : 'FLUX.1 dev', {
+        positive_style_prompt: `a lighthouse number ${i}`,
+        loras: i === 0 ? [{ model: { name: 'Add Detail' }, weight: 0.6 }] : [],
+      }),
+    );
+    docs.forEach((json, i) => oldImage(db, i + 1, json, i === 0 ? ['Add Detail'] : []));
+    oldImage(db, 25, null);
+    oldImage(db, 26, { positive_prompt: '', negative_prompt: 7, seed: 'x' });
+    oldImage(db, 27, { positive_prompt: docs[3]!.positive_prompt });
+    const oldBytes = db.get<{ n: number }>('json bytes', 'SELECT sum(length(json)) AS n FROM image_metadata')!.n;
+    db.close();
+
+    const cache = openCache({ dataDir: dir, profileKey: 'p' });
+    docs.forEach((json, i) => {
+      const details = cache.imageDetails(`${i + 1}.png`)!;
+      expect(details.image.metadata).toEqual(json);
+      // Key order too: sidecars and the viewer show the document as the server wrote it.
+      expect(Object.keys(details.image.metadata!)).toEqual(Object.keys(json));
+      expect([details.positive_prompt, details.negative_prompt, details.seed, details.model_name]).toEqual([
+        json.positive_prompt,
+        'blurry, lowres',
+        42,
+        json.model.name,
+      ]);
+    });
+    expect(cache.imageDetails('25.png')!.image.metadata).toBeNull();
+    expect(cache.imageDetails('26.png')!.image.metadata).toEqual({ positive_prompt: '', negative_prompt: 7, seed: 'x' });
+    expect(cache.exportEntries(['2.png', '25.png']).map((entry) => entry.metadata)).toEqual([docs[1], null]);
+    expect(cache.promptStacks({ search: 'number 3,', sort: 'count', offset: 0, limit: 1 }).stacks).toMatchObject([
+      { prompt: docs[3]!.positive_prompt, images: 2, newest_image: '27.png' },
+    ]);
+    expect(names(cache.listImages(query({ search: `prompt:"${docs[3]!.positive_prompt}"` }), 0, 10))).toEqual(['27.png', '4.png']);
+    expect(cache.countImages(query({ search: 'has:prompt' }))).toBe(25);
+    expect(names(cache.listImages(query({ search: 'lighthouse lora:add' }), 0, 10))).toEqual(['1.png']);
+    expect(cache.searchValues('model', 'jug')).toEqual(['Juggernaut XL v9']);
+    cache.close();
+
+    const after = new Db(join(dir, 'p', 'cache.sqlite'));
+    // 25 positive prompts (two images share one) and one negative, each stored once.
+    expect(after.get<{ n: number }>('prompts', 'SELECT count(*) AS n FROM prompts')!.n).toBe(25);
+    expect(after.get<{ n: number }>('dictionaries', 'SELECT count(*) AS n FROM metadata_dictionaries')!.n).toBe(1);
+    const newBytes = after.get<{ n: number }>('doc bytes', 'SELECT sum(length(doc)) AS n FROM image_metadata')!.n;
+    expect(newBytes).toBeLessThan(oldBytes / 3);
+    // The old metadata's pages are given back, not left in the file.
+    expect(after.get<{ n: number }>('free pages', 'SELECT freelist_count AS n FROM pragma_freelist_count')!.n).toBe(0);
+    after.close();
+  });
+
+  it('a cache with too few documents for a dictionary stores them without one and cuts it once there are enough', () => {
+    const { db, dir } = freshDb();
+    migrate(db, 7);
+    oldImage(db, 1, doc('a fox', 'Juggernaut XL v9'));
+    db.close();
+    const cache = openCache({ dataDir: dir, profileKey: 'p' });
+    expect(cache.imageDetails('1.png')!.image.metadata).toEqual(doc('a fox', 'Juggernaut XL v9'));
+    const images = Array.from({ length: 20 }, (_, i) => imageDto({ image_name: `n${i}.png` }));
+    cache.upsertImages(images);
+    cache.writeMetadata(images.map((image, i) => ({ image_name: image.image_name, json: doc(`an owl ${i}`, 'FLUX.1 dev') })));
+    expect(cache.imageDetails('1.png')!.image.metadata).toEqual(doc('a fox', 'Juggernaut XL v9'));
+    expect(cache.imageDetails('n7.png')!.image.metadata).toEqual(doc('an owl 7', 'FLUX.1 dev'));
+    cache.close();
+    const after = new Db(join(dir, 'p', 'cache.sqlite'));
+    const firstBytes = after.all<{ d: string }>(
+      'dictionary ids',
+      'SELECT hex(substr(doc, 1, 1)) AS d FROM image_metadata ORDER BY image_id',
+    );
+    // The first document without a dictionary, the twenty after it with the one they made.
+    expect(firstBytes.map((row) => row.d)).toEqual(['00', ...Array<string>(20).fill('01')]);
+    after.close();
   });
 
   it('leaves the file at the last complete version when a migration fails', () => {

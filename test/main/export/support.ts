@@ -10,6 +10,7 @@ import type { ServerSession } from '../../../src/main/session';
 import { memoryTokens } from '../../../src/main/settings/settings';
 import type { GalleryQuery } from '../../../src/shared/ipc';
 import { startStandIn, type StandIn } from '../../server';
+import { imagesOnly } from '../../support/gallery-items';
 
 export const ALL: GalleryQuery = { board: 'all', categories: [], starredOnly: false, starredFirst: false, search: '', order: 'newest' };
 
@@ -30,10 +31,7 @@ export async function startSyncedWorld(options: { images: number; seed: number; 
   await services.start();
   await services.session().sync.sync();
   await services.session().sync.metadataIdle();
-  const names = services
-    .session()
-    .cache.listImages(ALL, 0, options.images)
-    .map((image) => image.image_name);
+  const names = imagesOnly(services.session().cache.listImages(ALL, 0, options.images)).map((image) => image.image_name);
   return {
     server,
     dataDir,

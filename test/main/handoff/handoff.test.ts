@@ -9,6 +9,7 @@ import type { DesktopResult, ExportJob } from '../../../src/shared/ipc';
 import type { StandIn } from '../../server';
 import { fileSha, serverSha, startSyncedWorld, type SyncedWorld } from '../export/support';
 import { callChannel } from '../../support/services';
+import { imageOnly } from '../../support/gallery-items';
 
 /**
  * Drag out, copy, show and open: which file each uses, staged in the cache first, decided
@@ -139,10 +140,10 @@ describe('hand-off to the desktop', () => {
     const details = names
       .map((name) => services.session().cache.imageDetails(name)!)
       .find((entry) => entry.positive_prompt && entry.seed !== null)!;
-    const { text } = await call<{ text: string }>('images.parametersText', { image_name: details.image.image_name });
+    const { text } = await call<{ text: string }>('images.parametersText', { image_name: imageOnly(details.image).image_name });
     expect(text).toContain(`Prompt: ${details.positive_prompt}`);
     expect(text).toContain(`Seed: ${details.seed}`);
-    expect(text).toContain(`Image: ${details.image.image_name}`);
+    expect(text).toContain(`Image: ${imageOnly(details.image).image_name}`);
     expect(text).not.toMatch(/: (null|undefined)$/m);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvokeEvents } from '../../../src/main/api/events';
 import { useWorld } from './harness';
+import { imageOnly } from '../../support/gallery-items';
 
 const world = useWorld();
 
@@ -64,7 +65,7 @@ describe('live updates', () => {
             0,
             5,
           )
-          .map((output) => output.image_name),
+          .map((output) => imageOnly(output).image_name),
       ).toEqual(added);
       // A sync right after has nothing to add: the event already brought it.
       expect((await engine.sync()).added).toBe(0);

@@ -7,6 +7,7 @@ import { openCache, type Cache } from '../../../src/main/cache';
 import { SyncEngine } from '../../../src/main/sync';
 import type { GalleryQuery } from '../../../src/shared/ipc';
 import { startRealServer, type RealServer } from '../../real/server';
+import { imagesOnly, imageOnly } from '../../support/gallery-items';
 
 /**
  * The same sync against the real InvokeAI 6.14.2 (test/real installs it; about a minute to start
@@ -40,7 +41,7 @@ describe.skipIf(!process.env.INVOKEAI_REAL)('sync against the real InvokeAI 6.14
   async function expectSameAsServer() {
     const { image_names } = await api.imageNames({ is_intermediate: false, starred_first: false, order_dir: 'DESC' });
     const dtos = await api.imagesByNames(image_names);
-    const cached = cache.listImages(everything, 0, 10_000);
+    const cached = imagesOnly(cache.listImages(everything, 0, 10_000));
     expect(cached.map((image) => image.image_name)).toEqual(image_names);
     const state = (image: { image_name: string; board_id?: string | null; image_category: string; starred: boolean }) =>
       `${image.image_name} ${image.board_id ?? 'none'} ${image.image_category} ${image.starred}`;
@@ -53,12 +54,13 @@ describe.skipIf(!process.env.INVOKEAI_REAL)('sync against the real InvokeAI 6.14
     await expectSameAsServer();
     await engine.metadataIdle();
     expect(cache.metadataBacklogSize()).toBe(0);
-    const described = cache
-      .listImages(everything, 0, 10_000)
+    const described = imagesOnly(cache.listImages(everything, 0, 10_000))
       .map((image) => cache.imageDetails(image.image_name)!)
       .find((details) => details.positive_prompt);
     const word = described!.positive_prompt!.split(/\W+/).find((w) => w.length > 4)!;
-    expect(cache.listImages({ ...everything, search: word }, 0, 1000).map((i) => i.image_name)).toContain(described!.image.image_name);
+    expect(imagesOnly(cache.listImages({ ...everything, search: word }, 0, 1000)).map((i) => i.image_name)).toContain(
+      imageOnly(described!.image).image_name,
+    );
     const jobs = cache.pageJobs({ statuses: [], offset: 0, limit: 500 });
     expect(new Set(jobs.items.map((job) => job.status))).toEqual(new Set(['completed', 'failed', 'cancelled']));
   }, 120_000);

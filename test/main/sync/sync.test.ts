@@ -3,6 +3,7 @@ import type { Cache } from '../../../src/main/cache';
 import type { GalleryQuery } from '../../../src/shared/ipc';
 import type { StandIn } from '../../server';
 import { serverImages, useWorld } from './harness';
+import { imagesOnly, imageOnly } from '../../support/gallery-items';
 
 const world = useWorld();
 
@@ -18,7 +19,7 @@ const everything = (overrides: Partial<GalleryQuery> = {}): GalleryQuery => ({
 
 /** Every cached image's board, category and star, against the server's. */
 function expectSameGallery(cache: Cache, server: StandIn) {
-  const cached = cache.listImages(everything(), 0, 100_000);
+  const cached = imagesOnly(cache.listImages(everything(), 0, 100_000));
   const expected = serverImages(server).sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
   expect(cached.map((image) => image.image_name).sort()).toEqual(expected.map((image) => image.image_name).sort());
   const state = (image: { image_name: string; board_id: string | null; image_category: string; starred: boolean }) =>
@@ -55,7 +56,7 @@ describe('first sync', () => {
   it('makes the gallery browsable before any prompt is read, then fills prompts in the background', async () => {
     const { server, cache, engine, counting } = await world();
     await engine.sync();
-    const newest = cache.listImages(everything(), 0, 1)[0]!;
+    const newest = imageOnly(cache.listImages(everything(), 0, 1)[0]!);
     await engine.metadataIdle();
     expect(cache.metadataBacklogSize()).toBe(0);
     const images = serverImages(server);
@@ -65,7 +66,9 @@ describe('first sync', () => {
     const prompt = (JSON.parse(described.metadata!) as { positive_prompt: string }).positive_prompt;
     expect(cache.imageDetails(described.image_name)).toMatchObject({ metadata_loaded: true, positive_prompt: prompt });
     const word = prompt.split(/\W+/).find((w) => w.length > 4)!;
-    expect(cache.listImages(everything({ search: word }), 0, 1000).map((image) => image.image_name)).toContain(described.image_name);
+    expect(imagesOnly(cache.listImages(everything({ search: word }), 0, 1000)).map((image) => image.image_name)).toContain(
+      described.image_name,
+    );
   });
 
   it('links jobs to the images they made', async () => {
@@ -141,7 +144,9 @@ describe('incremental sync', () => {
     );
     await engine.metadataIdle();
     expect(counting.metadataNames).toEqual([uploaded.image_name]);
-    expect(cache.listImages(everything({ search: 'zyzzyva dood' }), 0, 10).map((image) => image.image_name)).toEqual([uploaded.image_name]);
+    expect(imagesOnly(cache.listImages(everything({ search: 'zyzzyva dood' }), 0, 10)).map((image) => image.image_name)).toEqual([
+      uploaded.image_name,
+    ]);
   });
 
   it('asks for nothing but lists when nothing changed', async () => {

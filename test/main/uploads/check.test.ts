@@ -1,7 +1,9 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkUploadFile } from '../../../src/main/uploads/check';
 import { makeFixtures, type Fixtures } from '../../fixtures/images';
+import { writeMp4, writeQuickTime } from '../../support/mp4';
 
 let files: Fixtures;
 beforeAll(async () => {
@@ -38,7 +40,7 @@ describe('checkUploadFile', () => {
 
   it('refuses a PDF renamed .png, saying what it looks like', async () => {
     expect(await reason(files.pdfAsPng)).toBe(
-      'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images can be uploaded.',
+      'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images and MP4 videos can be uploaded.',
     );
   });
 
@@ -61,5 +63,39 @@ describe('checkUploadFile', () => {
 
   it('refuses a file over the limit, naming both sizes', async () => {
     expect(await reason(files.png, 100)).toMatch(/^The file is \d+ bytes; the upload limit is 100 bytes\.$/);
+  });
+});
+
+describe('checkUploadFile on videos', () => {
+  const mp4 = writeMp4({ width: 64, height: 48, frames: 12, fps: 6 });
+  const write = async (name: string, bytes: Uint8Array) => {
+    const path = join(files.dir, name);
+    await writeFile(path, bytes);
+    return path;
+  };
+
+  it('accepts an MP4 (an ftyp box not branded QuickTime) as video/mp4, whatever its name', async () => {
+    const check = await checkUploadFile(await write('clip.bin', mp4));
+    expect(check.ok && check.contentType).toBe('video/mp4');
+    expect(check.ok && Buffer.from(check.bytes).equals(mp4)).toBe(true);
+  });
+
+  it('lets an MP4 past the image limit up to the video limit, and refuses it above with both sizes', async () => {
+    const path = await write('big.mp4', mp4);
+    const above = mp4.length - 1;
+    expect((await checkUploadFile(path, { maxBytes: 100, maxVideoBytes: mp4.length })).ok).toBe(true);
+    const refusal = await checkUploadFile(path, { maxBytes: 100, maxVideoBytes: above });
+    expect(!refusal.ok && refusal.reason).toBe(
+      `The file is ${Number((mp4.length / 1024).toFixed(1))} KB; the upload limit is ${Number((above / 1024).toFixed(1))} KB.`,
+    );
+    // An image is held to the image limit whatever the video limit.
+    expect(await reason(files.png, 100)).toMatch(/the upload limit is 100 bytes/);
+  });
+
+  it('refuses a QuickTime movie with its name, as the server would with 415', async () => {
+    const path = await write('movie.mp4', writeQuickTime({ width: 16, height: 16, frames: 2, fps: 2 }));
+    expect(await reason(path)).toBe(
+      'It is a QuickTime movie, not an MP4 video. Only PNG, JPEG and WebP images and MP4 videos can be uploaded.',
+    );
   });
 });

@@ -69,7 +69,7 @@ describe('UploadRunner against the stand-in', () => {
     expect(items['document.png']).toMatchObject({
       state: 'failed',
       image_name: null,
-      error: 'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images can be uploaded.',
+      error: 'It looks like a PDF document, not an image. Only PNG, JPEG and WebP images and MP4 videos can be uploaded.',
     });
     expect(items['truncated.png']?.error).toMatch(/PNG image is cut short/);
     expect(items['gone.png']?.error).toMatch(/not found/);

@@ -3,6 +3,7 @@ import { createAppServices, type AppServices } from '../../../src/main/services'
 import { memoryTokens } from '../../../src/main/settings/settings';
 import type { AppStatus, EventName, GalleryQuery, IpcEnvelope } from '../../../src/shared/ipc';
 import type { StandIn } from '../../server';
+import { imagesOnly } from '../../support/gallery-items';
 
 /**
  * The app's real services against a stand-in, driven the way the renderer drives them: through
@@ -109,7 +110,7 @@ export function serverView(server: StandIn): GalleryView {
 export function cacheView(services: AppServices): GalleryView {
   const { cache } = services.session();
   const images = new Map<string, string>();
-  for (const image of cache.listImages(ALL, 0, 1_000_000)) {
+  for (const image of imagesOnly(cache.listImages(ALL, 0, 1_000_000))) {
     images.set(image.image_name, `${image.board_id ?? '-'}|${image.starred}|${image.image_category}`);
   }
   const boards = new Map<string, string>();

@@ -3,6 +3,7 @@
  * no server code attached. The stand-in loads these into its store; a script that populates a real
  * InvokeAI server can upload the same images (`renderPng`) and replay stars and board moves.
  */
+import { generateVideos, type VideoSeed } from './videos';
 import { txt2imgGraph, workflowFor } from './graphs';
 import { generateModels, modelRef, type ModelConfig, type ModelRef } from './models';
 import { encodePng, renderPattern } from './png';
@@ -115,6 +116,8 @@ export interface GalleryOptions {
   anchor?: number;
   /** How far back the history reaches, in days. */
   spanDays?: number;
+  /** Seeded videos (default 0, so the image-only figures stay as they were). */
+  videos?: number;
 }
 
 export interface Gallery {
@@ -125,6 +128,8 @@ export interface Gallery {
   /** By item_id (oldest first). */
   queueItems: QueueItemSeed[];
   models: ModelConfig[];
+  /** Oldest first; empty unless `videos` was asked for. */
+  videos: VideoSeed[];
 }
 
 export const DEFAULT_ANCHOR = Date.UTC(2026, 7, 19, 12, 0, 0);
@@ -289,7 +294,15 @@ export function generateGallery(options: GalleryOptions = {}): Gallery {
     image.metadata.loras = [{ model: modelRef(loraRng.pick(fitting)), weight: loraRng.pick([0.5, 0.75, 1]) }];
   }
 
-  return { seed, boards, images, queueItems: generateQueue(seed, queueCount, images, mainModels, anchor), models };
+  const videos = generateVideos({
+    seed,
+    count: options.videos ?? 0,
+    boards,
+    anchor,
+    spanMs,
+    params: (rng, width, height) => generationParams(rng, mainModels, width, height),
+  });
+  return { seed, boards, images, queueItems: generateQueue(seed, queueCount, images, mainModels, anchor), models, videos };
 }
 
 /**

@@ -82,6 +82,7 @@ export function registerControlRoutes(router: Router, state: StandInState, fault
   router.get('/__stand_in__/state', () =>
     json({
       images: state.gallery.imageCount,
+      videos: state.gallery.videos.size,
       boards: state.gallery.boards.size,
       queue_items: state.queue.store.items.size,
       models: state.models.length,

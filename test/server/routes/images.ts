@@ -1,5 +1,9 @@
-/** `/api/v1/images/*`: lists, names, DTOs, bytes, metadata, upload, star, delete. */
+/**
+ * `/api/v1/images/*`: lists, names, DTOs, bytes, metadata, upload, star, delete. On a multi-user
+ * server each route checks the caller as 6.14.2 does (`../access.ts`).
+ */
 import busboy from 'busboy';
+import { assertImageModifiable, canModifyImage, canReadImage, listOwner, readableBoard, readableImage } from '../access';
 import type { ImageCategory } from '../data/gallery';
 import { encodePng, readPngText } from '../data/png';
 import { HttpError, json, type Reply, type RequestContext, type Router } from '../http';
@@ -20,8 +24,8 @@ import type { ParamReader } from '../validation';
 /** FastAPI's bare `HTTPException(status_code=404)`. */
 const notFound = (): HttpError => new HttpError(404, 'Not Found');
 
-/** Cache headers of image bytes in single-user mode (immutable by name, no ETag). */
-const IMAGE_CACHE = 'max-age=31536000';
+/** Cache headers of image bytes: immutable by name (no ETag), but never cached on a multi-user server. */
+const imageCache = (ctx: RequestContext): string => (ctx.multiuser ? 'private, no-store' : 'max-age=31536000');
 
 function readImageQuery(q: ParamReader): ImageQuery {
   return {
@@ -88,10 +92,19 @@ function validGraph(text: string | undefined): string | null {
 export function registerImageRoutes(router: Router, state: StandInState): void {
   const { gallery, files } = state;
 
-  const record = (ctx: RequestContext): ImageRecord => {
-    const r = gallery.getImage(ctx.param('image_name'));
-    if (!r) throw notFound();
-    return r;
+  /** The names of a batch the caller may star or delete; the rest are skipped silently. */
+  const modifiable = (ctx: RequestContext, names: readonly string[]): string[] =>
+    names.filter((name) => {
+      const image = gallery.getImage(name);
+      return image !== undefined && canModifyImage(ctx.caller, gallery, image);
+    });
+
+  /** The image a read names, if the caller may read it (its 403/404 otherwise). */
+  const record = (ctx: RequestContext): ImageRecord => readableImage(ctx.caller, gallery, ctx.param('image_name'), notFound);
+  /** A list's query as the caller may run it: a board they may read; only their own images without one. */
+  const scoped = (ctx: RequestContext, query: ImageQuery): ImageQuery => {
+    if (query.board_id && query.board_id !== 'none' && !ctx.caller.is_admin) readableBoard(ctx.caller, gallery, query.board_id);
+    return { ...query, owner: listOwner(ctx.caller, query.board_id) };
   };
 
   router.get('/api/v1/images/', (ctx) => {
@@ -100,7 +113,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const offset = q.int('offset', 0, { ge: 0 });
     const limit = q.int('limit', 10, { ge: 0, le: 1000 });
     q.done();
-    const { images } = gallery.queryImages(query);
+    const { images } = gallery.queryImages(scoped(ctx, query));
     return json({ limit, offset, total: images.length, items: images.slice(offset, offset + limit).map(imageDTO) });
   });
 
@@ -108,7 +121,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const q = ctx.queryReader();
     const query = readImageQuery(q);
     q.done();
-    const { images, starredCount } = gallery.queryImages(query);
+    const { images, starredCount } = gallery.queryImages(scoped(ctx, query));
     return json({ image_names: images.map((r) => r.image_name), starred_count: starredCount, total_count: images.length });
   });
 
@@ -116,10 +129,11 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const body = await ctx.bodyReader();
     const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
     body.done();
+    // Images the caller may not read are left out, like missing ones.
     return json(
       names
         .map((n) => gallery.getImage(n))
-        .filter((r): r is ImageRecord => r !== undefined)
+        .filter((r): r is ImageRecord => r !== undefined && canReadImage(ctx.caller, gallery, r))
         .map(imageDTO),
     );
   });
@@ -134,6 +148,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const is_intermediate = body.bool('is_intermediate', { strict: true, nullable: true });
     const starred = body.bool('starred', { strict: true, nullable: true });
     body.done();
+    assertImageModifiable(ctx.caller, gallery, ctx.param('image_name'));
     const updated = gallery.updateImage(ctx.param('image_name'), {
       ...(image_category ? { image_category } : {}),
       ...(typeof session_id === 'string' ? { session_id } : {}),
@@ -145,6 +160,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
   });
 
   router.delete('/api/v1/images/i/{image_name}', (ctx) => {
+    assertImageModifiable(ctx.caller, gallery, ctx.param('image_name'));
     if (!gallery.getImage(ctx.param('image_name'))) throw new HttpError(404, 'Image not found');
     const { deleted, affectedBoards } = gallery.deleteImages([ctx.param('image_name')]);
     for (const name of deleted) files.forget(name);
@@ -159,7 +175,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
       body: head ? Buffer.alloc(0) : png,
       contentType: 'image/png',
       headers: {
-        'cache-control': IMAGE_CACHE,
+        'cache-control': imageCache(ctx),
         'content-disposition': `inline; filename="${r.image_name}"`,
         ...(head ? { 'content-length': String(png.length) } : {}),
       },
@@ -172,7 +188,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     status: 200,
     body: await files.thumbnail(record(ctx)),
     contentType: 'image/webp',
-    headers: { 'cache-control': IMAGE_CACHE },
+    headers: { 'cache-control': imageCache(ctx) },
   }));
 
   router.get('/api/v1/images/i/{image_name}/metadata', (ctx) => json(parseMetadata(record(ctx).metadata)));
@@ -185,6 +201,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
   // URLs are built from the name alone: no lookup, so a missing image still gets them.
   router.get('/api/v1/images/i/{image_name}/urls', (ctx) => {
     const name = ctx.param('image_name');
+    if (!ctx.caller.is_admin) record(ctx);
     return json({ image_name: name, image_url: imageUrl(name), thumbnail_url: thumbnailUrl(name) });
   });
 
@@ -198,8 +215,14 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const upload = await readMultipart(ctx);
     if (!upload.file) q.errors.push({ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null });
     q.done();
-    // The board is checked before the file is looked at.
-    if (boardId !== null && !gallery.getBoard(boardId)) throw new HttpError(404, 'Board not found');
+    // The board is checked before the file is looked at; only a public board takes others' uploads.
+    if (boardId !== null) {
+      const board = gallery.getBoard(boardId);
+      if (!board) throw new HttpError(404, 'Board not found');
+      if (!ctx.caller.is_admin && board.user_id !== ctx.caller.user_id && board.board_visibility !== 'public') {
+        throw new HttpError(403, 'Not authorized to upload to this board');
+      }
+    }
     const file = upload.file!;
     if (!file.mimeType.startsWith('image')) throw new HttpError(415, 'Not an image');
     let image = await decodeImage(file.data);
@@ -242,6 +265,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
       workflow,
       graph,
       source: { kind: 'file', png: encodePng(image, text) },
+      user_id: ctx.caller.user_id,
     });
     return json(imageDTO(created), 201, { location: `api/v1/images/i/${created.image_name}/full` });
   });
@@ -250,7 +274,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const body = await ctx.bodyReader();
     const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
     body.done();
-    const { changed, affectedBoards } = gallery.setStarred(names, true);
+    const { changed, affectedBoards } = gallery.setStarred(modifiable(ctx, names), true);
     return json({ affected_boards: affectedBoards, starred_images: changed, failed_images: [] });
   });
 
@@ -258,7 +282,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const body = await ctx.bodyReader();
     const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
     body.done();
-    const { changed, affectedBoards } = gallery.setStarred(names, false);
+    const { changed, affectedBoards } = gallery.setStarred(modifiable(ctx, names), false);
     return json({ affected_boards: affectedBoards, unstarred_images: changed, failed_images: [] });
   });
 
@@ -266,21 +290,30 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const body = await ctx.bodyReader();
     const names = body.strList('image_names', { maxItems: 1000, itemMaxLength: 255 });
     body.done();
-    // Names that do not exist are skipped, not reported as failed.
-    const { deleted, affectedBoards } = gallery.deleteImages(names);
+    // Names that do not exist, or that the caller may not delete, are skipped, not reported as failed.
+    const { deleted, affectedBoards } = gallery.deleteImages(modifiable(ctx, names));
     for (const name of deleted) files.forget(name);
     return json({ affected_boards: affectedBoards, deleted_images: deleted, failed_images: [] });
   });
 
-  router.delete('/api/v1/images/uncategorized', () => {
-    const { deleted, affectedBoards } = gallery.deleteImages(gallery.namesWhere((r) => r.board_id === null));
+  router.delete('/api/v1/images/uncategorized', (ctx) => {
+    const { deleted, affectedBoards } = gallery.deleteImages(
+      gallery.namesWhere((r) => r.board_id === null && canModifyImage(ctx.caller, gallery, r)),
+    );
     for (const name of deleted) files.forget(name);
     return json({ affected_boards: affectedBoards, deleted_images: deleted, failed_images: [] });
   });
 
-  router.get('/api/v1/images/intermediates', () => json(gallery.intermediateCount()));
+  router.get('/api/v1/images/intermediates', (ctx) =>
+    json(
+      ctx.caller.is_admin
+        ? gallery.intermediateCount()
+        : gallery.namesWhere((r) => r.is_intermediate && r.user_id === ctx.caller.user_id).length,
+    ),
+  );
 
-  router.delete('/api/v1/images/intermediates', () => {
+  router.delete('/api/v1/images/intermediates', (ctx) => {
+    if (!ctx.caller.is_admin) throw new HttpError(403, 'Only admins can clear all intermediates');
     const { deleted } = gallery.deleteImages(gallery.namesWhere((r) => r.is_intermediate));
     for (const name of deleted) files.forget(name);
     return json(deleted.length);

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { Icon } from './Icon';
-import type { MenuItem } from './Menu';
+import { DisabledHint, ENABLED_ITEM, MENU_ITEM, disabledReason, type MenuItem } from './Menu';
 import './menu.css';
 
 /** A choice of many (boards), narrowed by typing. */
@@ -33,7 +33,6 @@ interface ContextMenuProps {
   footer?: ReactNode;
 }
 
-const ENABLED_ITEM = '[role=menuitem]:not([disabled])';
 const MARGIN = 8;
 
 /**
@@ -44,9 +43,12 @@ function menuHost(): Element {
   return [...document.querySelectorAll('dialog[open]')].at(-1) ?? document.body;
 }
 
-/** Moves the focus among a menu's enabled items with the arrows, Home and End; false for other keys. */
+/**
+ * Moves the focus among a menu's items with the arrows, Home and End (disabled ones too, so their
+ * reason can be heard); false for other keys.
+ */
 function moveFocus(container: HTMLElement | null, key: string): boolean {
-  const entries = [...(container?.querySelectorAll<HTMLElement>(`:scope > ${ENABLED_ITEM}`) ?? [])];
+  const entries = [...(container?.querySelectorAll<HTMLElement>(`:scope > ${MENU_ITEM}`) ?? [])];
   const at = entries.indexOf(document.activeElement as HTMLElement);
   const focusAt = (index: number) => entries[(index + entries.length) % entries.length]?.focus();
   if (key === 'ArrowDown') focusAt(at + 1);
@@ -99,7 +101,7 @@ function SubmenuPanel({
   };
 
   const onInputKey = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'ArrowDown') listRef.current?.querySelector<HTMLElement>(ENABLED_ITEM)?.focus();
+    if (event.key === 'ArrowDown') listRef.current?.querySelector<HTMLElement>(MENU_ITEM)?.focus();
     else if (event.key === 'Enter') {
       const first = shown.find((item) => !item.disabled);
       if (first) pick(first);
@@ -110,7 +112,7 @@ function SubmenuPanel({
   };
 
   const onItemKey = (event: KeyboardEvent) => {
-    const first = listRef.current?.querySelector(ENABLED_ITEM);
+    const first = listRef.current?.querySelector(MENU_ITEM);
     if (event.key === 'ArrowUp' && document.activeElement === first) inputRef.current?.focus();
     else if (event.key === 'Escape' || event.key === 'ArrowLeft') onBack();
     else if (!moveFocus(listRef.current, event.key)) {
@@ -141,13 +143,14 @@ function SubmenuPanel({
             type="button"
             role="menuitem"
             className="menu-item"
-            disabled={item.disabled}
+            {...disabledReason(item)}
             tabIndex={-1}
             onKeyDown={onItemKey}
-            onClick={() => pick(item)}
+            onClick={() => !item.disabled && pick(item)}
           >
             {item.icon}
             <span>{item.label}</span>
+            <DisabledHint item={item} />
           </button>
         ))}
         {shown.length === 0 && <p className="menu-empty">{submenu.empty}</p>}
@@ -196,7 +199,7 @@ export function ContextMenu({ label, at, entries, onClose, footer }: ContextMenu
   const backFromSubmenu = () => {
     const parent = open?.label;
     setOpen(null);
-    [...(menuRef.current?.querySelectorAll<HTMLElement>(ENABLED_ITEM) ?? [])].find((item) => item.dataset.label === parent)?.focus();
+    [...(menuRef.current?.querySelectorAll<HTMLElement>(MENU_ITEM) ?? [])].find((item) => item.dataset.label === parent)?.focus();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, entry: ContextMenuEntry) => {
@@ -229,7 +232,7 @@ export function ContextMenu({ label, at, entries, onClose, footer }: ContextMenu
             role="menuitem"
             data-label={entry.label}
             className={`menu-item${entry.danger ? ' menu-item-danger' : ''}${entry.separated ? ' menu-item-separated' : ''}`}
-            disabled={entry.disabled}
+            {...disabledReason(entry)}
             tabIndex={-1}
             aria-haspopup={entry.submenu ? 'menu' : undefined}
             aria-expanded={entry.submenu ? open?.label === entry.label : undefined}
@@ -237,7 +240,7 @@ export function ContextMenu({ label, at, entries, onClose, footer }: ContextMenu
             onPointerEnter={(event) => (entry.submenu ? openSubmenu(entry, event.currentTarget) : setOpen(null))}
             onClick={(event) => {
               if (entry.submenu) openSubmenu(entry, event.currentTarget);
-              else {
+              else if (!entry.disabled) {
                 onClose();
                 entry.onSelect();
               }
@@ -245,6 +248,7 @@ export function ContextMenu({ label, at, entries, onClose, footer }: ContextMenu
           >
             {entry.icon}
             <span>{entry.label}</span>
+            <DisabledHint item={entry} />
             {entry.submenu && <Icon name="chevronRight" size={14} className="menu-item-more" />}
           </button>
         ))}

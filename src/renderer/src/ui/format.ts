@@ -57,3 +57,13 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${integer.format(value)} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
 }
+
+/** A video's length as a player shows it: "0:07", "12:05", "1:02:09". */
+export function formatClock(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–:––';
+  const whole = Math.round(seconds);
+  const s = String(whole % 60).padStart(2, '0');
+  const m = Math.floor(whole / 60) % 60;
+  const h = Math.floor(whole / 3600);
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}

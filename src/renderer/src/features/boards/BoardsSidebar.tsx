@@ -3,6 +3,7 @@ import type { Board } from '../../../../shared/ipc';
 import { useStore } from '../../app/store';
 import { Icon } from '../../ui/Icon';
 import { MenuButton } from '../../ui/Menu';
+import { boardLock, imagesLock, lockedItem } from './access';
 import { BoardEntry } from './BoardEntry';
 import { JobsNavEntry } from '../jobs/JobsNavEntry';
 import './boards.css';
@@ -11,6 +12,9 @@ function BoardMenu({ board }: { board: Board }) {
   const dialogOpened = useStore((s) => s.dialogOpened);
   const archiveBoard = useStore((s) => s.archiveBoard);
   const boardExportRequested = useStore((s) => s.boardExportRequested);
+  // Another user's board: only its owner or an admin may rename, archive or delete it.
+  const lock = boardLock(board);
+  const locked = lockedItem(lock);
   return (
     <MenuButton
       label={`Actions for board ${board.board_name}`}
@@ -20,21 +24,45 @@ function BoardMenu({ board }: { board: Board }) {
           label: 'Rename…',
           icon: <Icon name="pencil" size={16} />,
           onSelect: () => dialogOpened({ kind: 'renameBoard', boardId: board.board_id }),
+          ...locked,
         },
         { label: 'Export…', icon: <Icon name="download" size={16} />, onSelect: () => boardExportRequested(board.board_id) },
         board.archived
-          ? { label: 'Unarchive', icon: <Icon name="unarchive" size={16} />, onSelect: () => void archiveBoard(board.board_id, false) }
-          : { label: 'Archive', icon: <Icon name="archive" size={16} />, onSelect: () => void archiveBoard(board.board_id, true) },
+          ? {
+              label: 'Unarchive',
+              icon: <Icon name="unarchive" size={16} />,
+              onSelect: () => void archiveBoard(board.board_id, false),
+              ...locked,
+            }
+          : {
+              label: 'Archive',
+              icon: <Icon name="archive" size={16} />,
+              onSelect: () => void archiveBoard(board.board_id, true),
+              ...locked,
+            },
         {
           label: 'Delete…',
           icon: <Icon name="trash" size={16} />,
           danger: true,
           onSelect: () => dialogOpened({ kind: 'deleteBoard', boardId: board.board_id }),
+          ...locked,
         },
       ]}
     >
       <Icon name="more" />
     </MenuButton>
+  );
+}
+
+/** Another user's board says so: a lock for read-only, "Public" for one open to images; the reason on hover. */
+function AccessTag({ board }: { board: Board }) {
+  if (board.access === 'full') return null;
+  const readOnly = board.access === 'read_only';
+  return (
+    <span className={`board-tag board-tag-access${readOnly ? ' is-read-only' : ''}`} title={board.access_reason ?? undefined}>
+      {readOnly && <Icon name="lock" size={11} />}
+      {readOnly ? 'Read-only' : 'Public'}
+    </span>
   );
 }
 
@@ -92,6 +120,7 @@ export function BoardsSidebar() {
             icon="images"
             imageCount={totals?.all.image_count ?? null}
             assetCount={totals?.all.asset_count ?? null}
+            videoCount={totals?.all.video_count ?? null}
           />
           <BoardEntry
             scope="none"
@@ -99,6 +128,7 @@ export function BoardsSidebar() {
             icon="inbox"
             imageCount={totals?.uncategorized.image_count ?? null}
             assetCount={totals?.uncategorized.asset_count ?? null}
+            videoCount={totals?.uncategorized.video_count ?? null}
           />
           {shown.length > 0 && <li className="board-divider" role="presentation" />}
           {shown.map((board) => (
@@ -109,8 +139,12 @@ export function BoardsSidebar() {
               coverImage={board.cover_image_name}
               imageCount={board.image_count}
               assetCount={board.asset_count}
+              videoCount={board.video_count}
+              lock={imagesLock(boards, board.board_id)}
+              accessNote={board.access_reason}
               tags={
                 <>
+                  <AccessTag board={board} />
                   {board.archived && <span className="board-tag">Archived</span>}
                   {board.pending && (
                     <span className="board-tag board-tag-pending" title="Waiting for the server">

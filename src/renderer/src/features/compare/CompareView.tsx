@@ -31,7 +31,11 @@ export function CompareHost() {
 function useComparedImages(images: readonly ComparedImage[]): (IvkImage | undefined)[] {
   return useStore(
     useShallow((s) =>
-      images.map((image) => s.compareDetails[image.name]?.image ?? (image.index === null ? undefined : selectImageAt(s, image.index))),
+      images.map((image) => {
+        const item = s.compareDetails[image.name]?.image ?? (image.index === null ? undefined : selectImageAt(s, image.index));
+        // Videos never enter compare (compareSlice refuses them); a stale page could still hold one.
+        return item?.kind === 'image' ? item : undefined;
+      }),
     ),
   );
 }

@@ -1,4 +1,4 @@
-import type { ImageDetails } from '../../../../shared/ipc';
+import { itemName, type ImageDetails } from '../../../../shared/ipc';
 import { invoke } from '../../app/bridge';
 import type { AppState, SliceCreator } from '../../app/store';
 import { plural } from '../../ui/format';
@@ -55,11 +55,22 @@ function indexInView(state: AppState, name: string): number | null {
   const prefix = pageKey(state.queryKey, '');
   for (const [key, page] of Object.entries(state.pageCache.entries)) {
     if (!key.startsWith(prefix)) continue;
-    const at = page.items.findIndex((image) => image.image_name === name);
+    const at = page.items.findIndex((image) => itemName(image) === name);
     if (at >= 0) return Number(key.slice(prefix.length)) * PAGE_SIZE + at;
   }
   return null;
 }
+
+/** Whether a name is a video, as far as the pages the renderer holds tell. */
+function isVideoInView(state: AppState, name: string): boolean {
+  for (const page of Object.values(state.pageCache.entries)) {
+    const item = page.items.find((shown) => itemName(shown) === name);
+    if (item) return item.kind === 'video';
+  }
+  return state.viewerDetails !== null && itemName(state.viewerDetails.image) === name && state.viewerDetails.image.kind === 'video';
+}
+
+const NO_VIDEOS = 'Videos cannot be compared: compare lays still images over each other with one zoom and their parameters side by side.';
 
 export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
   const loadDetails = async (names: readonly string[]) => {
@@ -80,6 +91,10 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
   const trayAdded = (image: ComparedImage): readonly ComparedImage[] | null => {
     const tray = get().compareTray;
     if (tray.some((picked) => picked.name === image.name)) return tray;
+    if (isVideoInView(get(), image.name)) {
+      get().noticeShown({ level: 'warning', message: NO_VIDEOS });
+      return null;
+    }
     if (tray.length >= MAX_COMPARED) {
       get().noticeShown({
         level: 'warning',
@@ -131,6 +146,10 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
         });
         return;
       }
+      if ([...state.selection.names].some((name) => isVideoInView(state, name))) {
+        get().noticeShown({ level: 'warning', message: NO_VIDEOS });
+        return;
+      }
       get().compareOpened([...state.selection.names].map((name) => ({ name, index: indexInView(state, name) })));
     },
 
@@ -142,7 +161,7 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
         return;
       }
       const image = selectImageAt(state, state.focusIndex);
-      if (image) get().comparePicked({ name: image.image_name, index: state.focusIndex });
+      if (image) get().comparePicked({ name: itemName(image), index: state.focusIndex });
     },
 
     compareTrayCleared: () => set({ compareTray: [] }),
@@ -191,9 +210,13 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
       const image = selectImageAt(get(), index);
       const now = get().compare;
       if (!image || now !== compare) return;
-      const images = now.images.map((shown, at) => (at === now.active ? { name: image.image_name, index } : shown));
+      if (image.kind === 'video') {
+        get().noticeShown({ level: 'info', message: `The next item, ${itemName(image)}, is a video. ${NO_VIDEOS}` });
+        return;
+      }
+      const images = now.images.map((shown, at) => (at === now.active ? { name: itemName(image), index } : shown));
       set({ compare: { ...now, images } });
-      await loadDetails([image.image_name]);
+      await loadDetails([itemName(image)]);
     },
   };
 };

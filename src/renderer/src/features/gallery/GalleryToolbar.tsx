@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { ImageCategoryValues } from '../../../../shared/models';
-import { useStore } from '../../app/store';
+import { useStore, type AppState } from '../../app/store';
 import { formatCount, plural } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import { RadioGroup, type RadioOption } from '../../ui/RadioGroup';
@@ -25,12 +25,28 @@ const CATEGORY_LABELS: Record<string, string> = {
   other: 'Other',
 };
 
+/**
+ * What the view's things are called: "items" where its board holds videos as well (by the board
+ * list's counts), "images" otherwise.
+ */
+function viewNoun(s: Pick<AppState, 'query' | 'searchScope' | 'currentBoard' | 'boards' | 'boardTotals'>): string {
+  const scope = s.query.search && s.searchScope === 'all' ? 'all' : s.currentBoard;
+  const videos =
+    scope === 'all'
+      ? s.boardTotals?.all.video_count
+      : scope === 'none'
+        ? s.boardTotals?.uncategorized.video_count
+        : s.boards.find((board) => board.board_id === scope)?.video_count;
+  return (videos ?? 0) > 0 ? 'item' : 'image';
+}
+
 function GalleryTitle() {
   const title = useStore((s) => (s.query.search && s.searchScope === 'all' ? 'All boards' : boardName(s.boards, s.currentBoard)));
   const total = useStore((s) => s.total);
   const search = useStore((s) => s.query.search);
   const selected = useStore((s) => selectedCount(s.selection, s.total));
-  const count = total === null ? 'Loading…' : search ? `${plural(total, 'image')} match “${search}”` : plural(total, 'image');
+  const noun = useStore(viewNoun);
+  const count = total === null ? 'Loading…' : search ? `${plural(total, noun)} match “${search}”` : plural(total, noun);
   return (
     <div className="gallery-title">
       <h1>{title}</h1>

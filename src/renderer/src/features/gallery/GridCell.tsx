@@ -1,6 +1,8 @@
 import { memo, type DragEvent, type MouseEvent } from 'react';
+import { itemName } from '../../../../shared/ipc';
 import { thumbnailUrl } from '../../app/media';
 import { useStore } from '../../app/store';
+import { formatClock } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import { IMAGE_DRAG_TYPE } from './dragTypes';
 import { selectImageAt } from './gallerySlice';
@@ -20,7 +22,7 @@ export function PlaceholderCell({ index }: { index: number }) {
 /** One thumbnail. It reads its own image from the page cache, so a landing page repaints only its cells. */
 export const GridCell = memo(function GridCell({ index }: { index: number }) {
   const image = useStore((s) => selectImageAt(s, index));
-  const name = image?.image_name;
+  const name = image ? itemName(image) : undefined;
   const selected = useStore((s) => (name === undefined ? false : isSelected(s.selection, name)));
   const focused = useStore((s) => s.focusIndex === index);
   const media = useStore((s) => s.media);
@@ -54,6 +56,7 @@ export const GridCell = memo(function GridCell({ index }: { index: number }) {
     dragOutStarted(() => event.preventDefault());
   };
 
+  const video = image.kind === 'video';
   const onStarClick = (event: MouseEvent) => {
     event.stopPropagation();
     void starImages([name], !image.starred);
@@ -65,7 +68,8 @@ export const GridCell = memo(function GridCell({ index }: { index: number }) {
       role="gridcell"
       id={cellId(index)}
       data-image-name={name}
-      aria-label={name}
+      data-kind={image.kind}
+      aria-label={video ? `${name}, video, ${formatClock(image.duration)}` : name}
       aria-selected={selected}
       className={`cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${picked ? ' is-picked' : ''}`}
       draggable
@@ -87,6 +91,12 @@ export const GridCell = memo(function GridCell({ index }: { index: number }) {
       >
         <Icon name="star" size={16} filled={image.starred} />
       </button>
+      {video && (
+        <span className="cell-video" aria-hidden="true">
+          <Icon name="play" size={11} filled />
+          {formatClock(image.duration)}
+        </span>
+      )}
       {picked && (
         <span className="cell-picked" aria-hidden="true">
           <Icon name="images" size={13} />

@@ -2,9 +2,10 @@ import { useStore } from '../../app/store';
 import { plural } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import { MenuButton, type MenuItem } from '../../ui/Menu';
+import { imagesLock, lockedItem } from '../boards/access';
 import { selectedCount } from './selection';
 
-function MoveMenu() {
+function MoveMenu({ reason }: { reason: string | undefined }) {
   const boards = useStore((s) => s.boards);
   const currentBoard = useStore((s) => s.currentBoard);
   const moveSelection = useStore((s) => s.moveSelection);
@@ -20,12 +21,13 @@ function MoveMenu() {
       .map((board) => ({
         label: board.board_name,
         icon: <Icon name="folder" size={16} />,
-        disabled: board.board_id === currentBoard,
         onSelect: () => void moveSelection(board.board_id),
+        // Another user's read-only board takes no images, and says why.
+        ...lockedItem(imagesLock(boards, board.board_id), board.board_id === currentBoard),
       })),
   ];
   return (
-    <MenuButton label="Move to board" items={items} className="button button-ghost">
+    <MenuButton label="Move to board" items={items} className="button button-ghost" disabled={reason !== undefined} reason={reason}>
       <Icon name="move" size={16} />
       Move to…
     </MenuButton>
@@ -41,6 +43,16 @@ export function SelectionBar() {
   const dialogOpened = useStore((s) => s.dialogOpened);
   const exportRequested = useStore((s) => s.exportRequested);
   const selectionCleared = useStore((s) => s.selectionCleared);
+  // Images on another user's read-only board may be exported, not changed.
+  const boards = useStore((s) => s.boards);
+  const currentBoard = useStore((s) => s.currentBoard);
+  const lock = imagesLock(boards, currentBoard);
+  // aria-disabled, not disabled: the buttons stay reachable and their reason is read out (as in
+  // the menus); a click does nothing.
+  const locked = lock ? { 'aria-disabled': true, title: lock.reason, 'aria-description': lock.reason } : {};
+  const unlessLocked = (action: () => unknown) => () => {
+    if (!lock) void action();
+  };
   if (count === 0) return null;
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selection">
@@ -50,20 +62,31 @@ export function SelectionBar() {
           Select all
         </button>
       )}
-      <button type="button" className="button button-ghost" onClick={() => void starSelection(true)}>
+      {lock && (
+        <span className="selection-lock" title={lock.reason}>
+          <Icon name="lock" size={14} />
+          {lock.hint}
+        </span>
+      )}
+      <button type="button" className="button button-ghost" onClick={unlessLocked(() => starSelection(true))} {...locked}>
         <Icon name="star" size={16} filled />
         Star
       </button>
-      <button type="button" className="button button-ghost" onClick={() => void starSelection(false)}>
+      <button type="button" className="button button-ghost" onClick={unlessLocked(() => starSelection(false))} {...locked}>
         <Icon name="star" size={16} />
         Unstar
       </button>
-      <MoveMenu />
+      <MoveMenu reason={lock?.reason} />
       <button type="button" className="button button-ghost" onClick={() => exportRequested()}>
         <Icon name="download" size={16} />
         Export…
       </button>
-      <button type="button" className="button button-ghost selection-delete" onClick={() => dialogOpened({ kind: 'deleteImages' })}>
+      <button
+        type="button"
+        className="button button-ghost selection-delete"
+        onClick={unlessLocked(() => dialogOpened({ kind: 'deleteImages' }))}
+        {...locked}
+      >
         <Icon name="trash" size={16} />
         Delete…
       </button>

@@ -1,9 +1,19 @@
-import type { GalleryQuery } from '../../../../shared/ipc';
-import type { IvkImage } from '../../../../shared/models';
+import type { GalleryItem, GalleryQuery } from '../../../../shared/ipc';
 import { invoke } from '../../app/bridge';
 import type { AppState, SliceCreator } from '../../app/store';
 import { buildQuery, queryKeyOf, type CategoryFilter, type GalleryOrder, type QueryInputs, type SearchScope } from './galleryQuery';
-import { EMPTY_PAGE_CACHE, PAGE_SIZE, imageAt, pageKey, pagesIn, touched, withImagesChanged, withPage, type PageCache } from './pageCache';
+import {
+  EMPTY_PAGE_CACHE,
+  PAGE_SIZE,
+  imageAt,
+  pageKey,
+  pagesIn,
+  touched,
+  withImagesChanged,
+  withPage,
+  type ItemChange,
+  type PageCache,
+} from './pageCache';
 
 interface IndexRange {
   first: number;
@@ -48,7 +58,7 @@ export interface GallerySlice {
   /** Reads every page the range touches that is missing or stale; resolves when they are in. */
   loadRange: (range: IndexRange) => Promise<void>;
   /** Shows a change before main confirms it (a star), so the grid answers at once; `inQuery` limits it to the current query's pages. */
-  imagesChangedLocally: (matches: (image: IvkImage) => boolean, change: Partial<IvkImage>, inQuery?: boolean) => void;
+  imagesChangedLocally: (matches: (image: GalleryItem) => boolean, change: ItemChange, inQuery?: boolean) => void;
 }
 
 export const THUMBNAIL_SIZES = { min: 80, max: 400, initial: 180 } as const;
@@ -78,12 +88,23 @@ function loadPage(get: Get, set: SetState, page: number): Promise<void> {
   const flightKey = `${key}@${epoch}`;
   const running = inFlight.get(flightKey);
   if (running) return running;
-  const request = invoke('images.page', { query, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
-    .then((result) => {
+  // A searched view's first page comes without its count, which follows: counting every match of
+  // a broad search at 1M images takes main up to a second, and the page need not wait for it.
+  const countAfter = page === 0 && query.search.trim() !== '';
+  const read = countAfter
+    ? invoke('images.list', { query, offset: 0, limit: PAGE_SIZE }).then((items) => ({ items, total: null }))
+    : invoke('images.page', { query, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+  const request = read
+    .then(async (result: { items: GalleryItem[]; total: number | null }) => {
       set((state) => {
-        const pageCache = withPage(state.pageCache, key, { items: result.items, total: result.total, epoch });
-        return state.queryKey === queryKey ? { pageCache, total: result.total } : { pageCache };
+        // Until the count comes, the view is as long as it last was, or as its first page.
+        const total = result.total ?? (state.queryKey === queryKey && state.total !== null ? state.total : result.items.length);
+        const pageCache = withPage(state.pageCache, key, { items: result.items, total, epoch });
+        return state.queryKey === queryKey ? { pageCache, total } : { pageCache };
       });
+      if (result.total !== null) return;
+      const total = await invoke('images.count', { query });
+      set((state) => (state.queryKey === queryKey ? { total } : {}));
     })
     .catch((error: unknown) => get().actionFailed('load the gallery', error))
     .finally(() => inFlight.delete(flightKey));
@@ -219,6 +240,6 @@ export const createGallerySlice: SliceCreator<GallerySlice> = (set, get) => {
 };
 
 /** The image at an index of the current query, if its page is cached. */
-export function selectImageAt(state: AppState, index: number): IvkImage | undefined {
+export function selectImageAt(state: AppState, index: number): GalleryItem | undefined {
   return imageAt(state.pageCache, state.queryKey, index);
 }

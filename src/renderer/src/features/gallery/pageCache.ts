@@ -1,4 +1,7 @@
-import type { IvkImage } from '../../../../shared/models';
+import type { GalleryItem } from '../../../../shared/ipc';
+
+/** What an optimistic change may touch: fields images and videos share. */
+export type ItemChange = Partial<Pick<GalleryItem, 'starred' | 'board_id'>>;
 
 /**
  * A small LRU of gallery pages keyed by query + page number. It is all the renderer keeps of the
@@ -8,7 +11,7 @@ export const PAGE_SIZE = 200;
 const MAX_PAGES = 24;
 
 interface CachedPage {
-  items: readonly IvkImage[];
+  items: readonly GalleryItem[];
   total: number;
   /** The gallery epoch the page was read in; older pages are shown, then read again. */
   epoch: number;
@@ -36,7 +39,7 @@ export function pagesIn(first: number, last: number): number[] {
   return pages;
 }
 
-export function imageAt(cache: PageCache, queryKey: string, index: number): IvkImage | undefined {
+export function imageAt(cache: PageCache, queryKey: string, index: number): GalleryItem | undefined {
   return cache.entries[pageKey(queryKey, pageOf(index))]?.items[index % PAGE_SIZE];
 }
 
@@ -64,8 +67,8 @@ export function touched(cache: PageCache, keys: readonly string[]): PageCache {
  */
 export function withImagesChanged(
   cache: PageCache,
-  matches: (image: IvkImage) => boolean,
-  change: Partial<IvkImage>,
+  matches: (image: GalleryItem) => boolean,
+  change: ItemChange,
   queryKey?: string,
 ): PageCache {
   const entries: Record<string, CachedPage> = {};

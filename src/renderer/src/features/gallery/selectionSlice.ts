@@ -1,7 +1,8 @@
-import type { GalleryQuery } from '../../../../shared/ipc';
+import { itemName, type GalleryQuery } from '../../../../shared/ipc';
 import { invoke } from '../../app/bridge';
 import type { AppState, SliceCreator } from '../../app/store';
 import { plural } from '../../ui/format';
+import { shortcutLock } from '../boards/access';
 import { selectImageAt } from './gallerySlice';
 import { NO_SELECTION, isSelected, selectedCount, toggled, type Selection } from './selection';
 
@@ -39,7 +40,7 @@ function cachedNames(state: AppState, first: number, last: number): string[] | n
   for (let index = first; index <= last; index += 1) {
     const image = selectImageAt(state, index);
     if (!image) return null;
-    names.push(image.image_name);
+    names.push(itemName(image));
   }
   return names;
 }
@@ -109,7 +110,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
       }
       set({
         anchorIndex: index,
-        selection: toggle ? toggled(state.selection, image.image_name) : { all: false, names: new Set([image.image_name]) },
+        selection: toggle ? toggled(state.selection, itemName(image)) : { all: false, names: new Set([itemName(image)]) },
       });
     },
 
@@ -121,7 +122,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
         void selectRange(state.anchorIndex, state.focusIndex, false);
         return;
       }
-      if (image) set({ anchorIndex: state.focusIndex, selection: { all: false, names: new Set([image.image_name]) } });
+      if (image) set({ anchorIndex: state.focusIndex, selection: { all: false, names: new Set([itemName(image)]) } });
     },
 
     allSelected: () => set({ selection: { all: true, names: new Set() } }),
@@ -130,7 +131,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
     starImages: async (names, starred) => {
       if (names.length === 0) return;
       const nameSet = new Set(names);
-      get().imagesChangedLocally((image) => nameSet.has(image.image_name), { starred });
+      get().imagesChangedLocally((image) => nameSet.has(itemName(image)), { starred });
       get().viewerImageChangedLocally(nameSet, { starred });
       const ok = await bulk(`${starred ? 'star' : 'unstar'} ${plural(names.length, 'image')}`, names, (image_names) =>
         invoke('images.star', { image_names, starred }),
@@ -143,7 +144,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
       const { selection, queryKey } = get();
       // "All" may be 100,000 names to read first; the cached ones change on screen right away.
       if (selection.all) {
-        get().imagesChangedLocally((image) => !selection.names.has(image.image_name), { starred }, true);
+        get().imagesChangedLocally((image) => !selection.names.has(itemName(image)), { starred }, true);
       }
       const names = await selectedNames(`${starred ? 'star' : 'unstar'} the selected images`);
       if (names && get().queryKey === queryKey) await get().starImages(names, starred);
@@ -154,9 +155,14 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
       const state = get();
       const image = selectImageAt(state, state.focusIndex);
       if (!image) return;
-      const inSelection = isSelected(state.selection, image.image_name) && selectedCount(state.selection, state.total) > 1;
+      const inSelection = isSelected(state.selection, itemName(image)) && selectedCount(state.selection, state.total) > 1;
+      const lock = shortcutLock(state.boards, image.board_id, inSelection ? state.currentBoard : null);
+      if (lock) {
+        get().noticeShown({ level: 'warning', message: lock.reason });
+        return;
+      }
       if (inSelection) void get().starSelection(!image.starred);
-      else void get().starImages([image.image_name], !image.starred);
+      else void get().starImages([itemName(image)], !image.starred);
     },
 
     moveSelection: async (board) => {
@@ -185,7 +191,8 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
       const what = `delete ${plural(names.length, 'image')}`;
       if (!(await bulk(what, names, (image_names) => invoke('images.delete', { image_names })))) return;
       // Deleted from the viewer's menu: the viewer has nothing left to show.
-      const shown = get().viewerDetails?.image.image_name;
+      const details = get().viewerDetails;
+      const shown = details ? itemName(details.image) : undefined;
       if (shown !== undefined && names.includes(shown)) get().viewerClosed();
       get().selectionCleared();
       get().noticeShown({ level: 'info', message: `Deleted ${plural(names.length, 'image')}.${pendingNote(get())}` });
@@ -195,10 +202,17 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
 
     deleteRequested: () => {
       const state = get();
-      if (selectedCount(state.selection, state.total) === 0) {
-        const image = selectImageAt(state, state.focusIndex);
+      const focused = selectImageAt(state, state.focusIndex);
+      const nothingSelected = selectedCount(state.selection, state.total) === 0;
+      const lock = shortcutLock(state.boards, nothingSelected ? focused?.board_id : null, nothingSelected ? null : state.currentBoard);
+      if (lock) {
+        get().noticeShown({ level: 'warning', message: lock.reason });
+        return;
+      }
+      if (nothingSelected) {
+        const image = focused;
         if (!image) return;
-        set({ selection: { all: false, names: new Set([image.image_name]) }, anchorIndex: state.focusIndex });
+        set({ selection: { all: false, names: new Set([itemName(image)]) }, anchorIndex: state.focusIndex });
       }
       get().dialogOpened({ kind: 'deleteImages' });
     },

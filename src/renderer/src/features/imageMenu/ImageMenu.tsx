@@ -7,13 +7,17 @@ import { selectImageAt } from '../gallery/gallerySlice';
 import { MAX_COMPARED } from '../compare/compareSlice';
 import { selectViewerImage } from '../viewer/viewerSlice';
 import type { ImageMenuState } from './imageMenuSlice';
+import { imagesLock, lockedItem } from '../boards/access';
 
 export function ImageMenuHost() {
   const menu = useStore((s) => s.imageMenu);
   return menu ? <ImageMenu menu={menu} /> : null;
 }
 
-/** The boards to move to, searchable as you type; the image's own board is there but disabled. */
+/**
+ * The boards to move to, searchable as you type; the image's own board is there but disabled, and
+ * so is another user's read-only board, with the reason.
+ */
 function useMoveSubmenu(onMove: (board: string) => void, currentBoard: string | null | undefined): Submenu {
   const boards = useStore((s) => s.boards);
   return {
@@ -25,8 +29,8 @@ function useMoveSubmenu(onMove: (board: string) => void, currentBoard: string | 
       .map((board) => ({
         label: board.board_name,
         icon: <Icon name="folder" size={16} />,
-        disabled: board.board_id === currentBoard,
         onSelect: () => onMove(board.board_id),
+        ...lockedItem(imagesLock(boards, board.board_id), board.board_id === currentBoard),
       })),
   };
 }
@@ -58,8 +62,15 @@ function ImageMenu({ menu }: { menu: ImageMenuState }) {
   // The board the image is on (one image), or the board the view shows (a selection).
   const onBoard = selection ? (currentBoard === 'all' ? undefined : currentBoard) : (image?.board_id ?? details?.image.board_id);
   const moveSubmenu = useMoveSubmenu(moveTo, onBoard === 'none' ? null : onBoard);
+  // Images on another user's read-only board may be looked at, copied and exported, not changed.
+  const boards = useStore((s) => s.boards);
+  const lock = imagesLock(boards, onBoard);
+  const locked = lockedItem(lock, false);
 
   const starred = image?.starred ?? false;
+  // What makes no sense for a video is disabled with the reason, not hidden.
+  const video = (image ?? details?.image)?.kind === 'video';
+  const notForVideos = (reason: string) => (video ? { disabled: true, reason, hint: 'Video' } : {});
   const entries: ContextMenuEntry[] = [];
   if (subject.kind === 'image') {
     const { name, index, source } = subject;
@@ -73,15 +84,22 @@ function ImageMenu({ menu }: { menu: ImageMenuState }) {
         label: starred ? 'Unstar' : 'Star',
         icon: <Icon name="star" size={16} filled={!starred} />,
         onSelect: () => void state.starImages([name], !starred),
+        ...locked,
       },
-      { label: 'Move to board', icon: <Icon name="move" size={16} />, submenu: moveSubmenu, onSelect: () => undefined },
+      { label: 'Move to board', icon: <Icon name="move" size={16} />, submenu: moveSubmenu, onSelect: () => undefined, ...locked },
       {
         label: 'Remove from board',
         icon: <Icon name="inbox" size={16} />,
-        disabled: !image?.board_id,
         onSelect: () => void state.moveImages([name], 'none'),
+        ...lockedItem(lock, !image?.board_id),
       },
-      { label: 'Copy image', icon: <Icon name="copy" size={16} />, separated: true, onSelect: () => void state.imageCopied(name) },
+      {
+        label: 'Copy image',
+        icon: <Icon name="copy" size={16} />,
+        separated: true,
+        onSelect: () => void state.imageCopied(name),
+        ...notForVideos('A video cannot go on the clipboard as a picture; export it or drag it out instead.'),
+      },
       {
         label: 'Copy prompt',
         icon: <Icon name="copy" size={16} />,
@@ -107,6 +125,7 @@ function ImageMenu({ menu }: { menu: ImageMenuState }) {
           state.viewerClosed();
           state.compareWith({ name, index });
         },
+        ...notForVideos('Videos cannot be compared: compare lays still images side by side with one zoom.'),
       },
       {
         label: 'Open the job that made it',
@@ -124,6 +143,7 @@ function ImageMenu({ menu }: { menu: ImageMenuState }) {
         danger: true,
         separated: true,
         onSelect: () => state.dialogOpened({ kind: 'deleteImages', names: [name] }),
+        ...locked,
       },
     );
   } else {
@@ -133,14 +153,20 @@ function ImageMenu({ menu }: { menu: ImageMenuState }) {
         label: `Star ${plural(count, 'image')}`,
         icon: <Icon name="star" size={16} filled />,
         onSelect: () => void state.starSelection(true),
+        ...locked,
       },
-      { label: `Unstar ${plural(count, 'image')}`, icon: <Icon name="star" size={16} />, onSelect: () => void state.starSelection(false) },
-      { label: 'Move to board', icon: <Icon name="move" size={16} />, submenu: moveSubmenu, onSelect: () => undefined },
+      {
+        label: `Unstar ${plural(count, 'image')}`,
+        icon: <Icon name="star" size={16} />,
+        onSelect: () => void state.starSelection(false),
+        ...locked,
+      },
+      { label: 'Move to board', icon: <Icon name="move" size={16} />, submenu: moveSubmenu, onSelect: () => undefined, ...locked },
       {
         label: 'Remove from board',
         icon: <Icon name="inbox" size={16} />,
-        disabled: currentBoard === 'none',
         onSelect: () => void state.moveSelection('none'),
+        ...lockedItem(lock, currentBoard === 'none'),
       },
       {
         label: `Export ${plural(count, 'image')}…`,
@@ -161,6 +187,7 @@ function ImageMenu({ menu }: { menu: ImageMenuState }) {
         danger: true,
         separated: true,
         onSelect: () => state.dialogOpened({ kind: 'deleteImages' }),
+        ...locked,
       },
     );
   }

@@ -1,4 +1,4 @@
-import type { ImageDetails } from '../../../../shared/ipc';
+import { itemName, type ImageDetails } from '../../../../shared/ipc';
 import { invoke } from '../../app/bridge';
 import type { SliceCreator } from '../../app/store';
 import { selectImageAt } from '../gallery/gallerySlice';
@@ -70,13 +70,13 @@ export const createImageMenuSlice: SliceCreator<ImageMenuSlice> = (set, get) => 
       const image = selectImageAt(state, index);
       if (!image) return;
       const count = selectedCount(state.selection, state.total);
-      if (count > 1 && isSelected(state.selection, image.image_name)) {
+      if (count > 1 && isSelected(state.selection, itemName(image))) {
         set({ focusIndex: index });
         void open({ kind: 'selection', count, index }, at);
         return;
       }
       state.imageClicked(index, { range: false, toggle: false });
-      void open({ kind: 'image', name: image.image_name, index, source: 'grid' }, at);
+      void open({ kind: 'image', name: itemName(image), index, source: 'grid' }, at);
     },
 
     viewerMenuRequested: (at) => {
@@ -84,7 +84,7 @@ export const createImageMenuSlice: SliceCreator<ImageMenuSlice> = (set, get) => 
       const image = selectViewerImage(state);
       if (!image) return;
       const index = state.viewer?.kind === 'gallery' ? state.viewer.index : null;
-      void open({ kind: 'image', name: image.image_name, index, source: 'viewer' }, at);
+      void open({ kind: 'image', name: itemName(image), index, source: 'viewer' }, at);
     },
 
     imageMenuClosed: () => set({ imageMenu: null }),

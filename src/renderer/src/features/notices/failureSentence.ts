@@ -11,6 +11,7 @@ const ADVICE: Record<ErrorCode, string> = {
   unknown_channel: 'This is a bug in the app. Please restart it and report what you were doing.',
   forbidden_sender: 'This is a bug in the app. Please restart it and report what you were doing.',
   internal: 'Try again; if it happens again, restart the app.',
+  not_allowed: 'Nothing was changed. Ask the board’s owner or an admin if you need this done.',
 };
 
 /** "Couldn't star 3 images: the server timed out. Check that …" — what failed, why, what to do. */

@@ -1,7 +1,6 @@
-import type { ImageDetails } from '../../../../shared/ipc';
-import type { IvkImage } from '../../../../shared/models';
+import { itemName, type GalleryItem, type ImageDetails } from '../../../../shared/ipc';
 import { useStore } from '../../app/store';
-import { formatDate } from '../../ui/format';
+import { formatClock, formatDate } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 
 function Field({ label, value }: { label: string; value: string | number | null | undefined }) {
@@ -22,8 +21,8 @@ function Prompt({ label, text }: { label: string; text: string | null }) {
   );
 }
 
-/** What made the image, read from the cache by images.details. */
-export function MetadataPanel({ image, details }: { image: IvkImage; details: ImageDetails | null }) {
+/** What made the image or video, read from the cache by images.details. */
+export function MetadataPanel({ image, details }: { image: GalleryItem; details: ImageDetails | null }) {
   const copyViewerPrompt = useStore((s) => s.copyViewerPrompt);
   const viewerJobOpened = useStore((s) => s.viewerJobOpened);
   const boardName = details ? (details.board_name ?? 'Uncategorized') : null;
@@ -54,17 +53,23 @@ export function MetadataPanel({ image, details }: { image: IvkImage; details: Im
             </button>
           </div>
           <dl className="meta-fields">
+            {image.kind === 'video' && (
+              <>
+                <Field label="Duration" value={formatClock(image.duration)} />
+                <Field label="Frame rate" value={image.fps === null ? null : `${Number(image.fps.toFixed(2))} fps`} />
+              </>
+            )}
             <Field label="Seed" value={details.seed} />
             <Field label="Model" value={model} />
             <Field label="Steps" value={details.steps} />
             <Field label="CFG scale" value={details.cfg_scale} />
             <Field label="Scheduler" value={details.scheduler} />
             <Field label="Size" value={image.width && image.height ? `${image.width} × ${image.height}` : null} />
-            <Field label="Category" value={image.image_category} />
+            <Field label="Category" value={image.kind === 'video' ? image.video_category : image.image_category} />
             <Field label="Board" value={boardName} />
             <Field label="Created" value={formatDate(image.created_at, true)} />
             <Field label="Updated" value={formatDate(image.updated_at, true)} />
-            <Field label="Name" value={image.image_name} />
+            <Field label="Name" value={itemName(image)} />
           </dl>
         </>
       )}

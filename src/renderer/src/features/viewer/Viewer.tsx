@@ -1,10 +1,13 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { itemName } from '../../../../shared/ipc';
 import { useStore } from '../../app/store';
 import { formatCount } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
+import { imagesLock } from '../boards/access';
 import { shortcutIn } from '../shortcuts/shortcuts';
 import { MetadataPanel } from './MetadataPanel';
 import { selectViewerCount, selectViewerImage } from './viewerSlice';
+import { VideoPlayer } from './VideoPlayer';
 import { ZoomedImage } from './ZoomedImage';
 import './viewer.css';
 
@@ -13,7 +16,7 @@ export function ViewerHost() {
   return open ? <Viewer /> : null;
 }
 
-/** The full image over the whole window, with previous/next, zoom, star and its details. */
+/** The full image (or the playing video) over the whole window, with previous/next, zoom, star and its details. */
 function Viewer() {
   const image = useStore(selectViewerImage);
   const index = useStore((s) => s.viewer?.index ?? 0);
@@ -59,6 +62,11 @@ function Viewer() {
   };
 
   const starred = image?.starred ?? false;
+  // On another user's read-only board: the button stays reachable and says why it does nothing
+  // (its click and `.` show the reason as a notice; see viewerStarToggled).
+  const boards = useStore((s) => s.boards);
+  const lock = imagesLock(boards, image?.board_id);
+  const lockId = useId();
 
   return (
     <dialog
@@ -73,18 +81,30 @@ function Viewer() {
     >
       <header className="viewer-bar">
         <div className="viewer-title">
-          <span className="viewer-name">{image?.image_name ?? 'Loading…'}</span>
+          <span className="viewer-name">{image ? itemName(image) : 'Loading…'}</span>
           <span className="viewer-position">
             {formatCount(index + 1)} of {formatCount(count)}
           </span>
         </div>
         <div className="viewer-actions">
+          {lock && (
+            // Said where the star is too, before anyone presses it (its notice comes after).
+            <span className="viewer-lock" title={lock.reason}>
+              <Icon name="lock" size={14} />
+              <span aria-hidden="true">{lock.hint}</span>
+              <span id={lockId} className="visually-hidden">
+                {lock.reason}
+              </span>
+            </span>
+          )}
           <button
             type="button"
             className={`icon-button viewer-star${starred ? ' is-starred' : ''}`}
             aria-label={starred ? 'Unstar' : 'Star'}
             aria-pressed={starred}
-            title="Star (.)"
+            title={lock ? lock.reason : 'Star (.)'}
+            aria-describedby={lock ? lockId : undefined}
+            aria-disabled={lock ? true : undefined}
             disabled={!image}
             onClick={viewerStarToggled}
           >
@@ -113,7 +133,15 @@ function Viewer() {
             viewerMenuRequested({ x: event.clientX, y: event.clientY });
           }}
         >
-          {image && media ? <ZoomedImage key={image.image_name} image={image} media={media} /> : <div className="viewer-loading" />}
+          {image && media ? (
+            image.kind === 'video' ? (
+              <VideoPlayer key={image.video_name} video={image} media={media} />
+            ) : (
+              <ZoomedImage key={image.image_name} image={image} media={media} />
+            )
+          ) : (
+            <div className="viewer-loading" />
+          )}
           <button
             type="button"
             className="viewer-nav viewer-prev"

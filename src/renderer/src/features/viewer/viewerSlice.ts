@@ -1,11 +1,13 @@
-import type { ImageDetails } from '../../../../shared/ipc';
+import { itemName, type GalleryItem, type ImageDetails } from '../../../../shared/ipc';
 import type { IvkImage } from '../../../../shared/models';
 import { invoke } from '../../app/bridge';
 import type { AppState, SliceCreator } from '../../app/store';
+import { imagesLock } from '../boards/access';
 import { selectImageAt } from '../gallery/gallerySlice';
+import type { ItemChange } from '../gallery/pageCache';
 
 /** The viewer walks either the gallery's current query or a fixed list (a job's outputs). */
-type ViewerSource = { kind: 'gallery'; index: number } | { kind: 'list'; images: readonly IvkImage[]; index: number };
+type ViewerSource = { kind: 'gallery'; index: number } | { kind: 'list'; images: readonly GalleryItem[]; index: number };
 
 export interface ViewerSlice {
   viewer: ViewerSource | null;
@@ -19,10 +21,10 @@ export interface ViewerSlice {
   viewerStarToggled: () => void;
   copyViewerPrompt: () => Promise<void>;
   viewerJobOpened: () => void;
-  viewerImageChangedLocally: (names: ReadonlySet<string>, change: Partial<IvkImage>) => void;
+  viewerImageChangedLocally: (names: ReadonlySet<string>, change: ItemChange) => void;
 }
 
-export function selectViewerImage(state: AppState): IvkImage | undefined {
+export function selectViewerImage(state: AppState): GalleryItem | undefined {
   const { viewer } = state;
   if (!viewer) return undefined;
   return viewer.kind === 'gallery' ? selectImageAt(state, viewer.index) : viewer.images[viewer.index];
@@ -44,12 +46,14 @@ export const createViewerSlice: SliceCreator<ViewerSlice> = (set, get) => {
     const image = selectViewerImage(get());
     set({ viewerDetails: null });
     if (!image) return;
+    const name = itemName(image);
     try {
-      const details = await invoke('images.details', { image_name: image.image_name });
+      const details = await invoke('images.details', { image_name: name });
       // The user may have stepped on while this was read.
-      if (selectViewerImage(get())?.image_name === image.image_name) set({ viewerDetails: details });
+      const shown = selectViewerImage(get());
+      if (shown && itemName(shown) === name) set({ viewerDetails: details });
     } catch (error) {
-      get().actionFailed(`read the details of ${image.image_name}`, error);
+      get().actionFailed(`read the details of ${name}`, error);
     }
   };
 
@@ -62,7 +66,8 @@ export const createViewerSlice: SliceCreator<ViewerSlice> = (set, get) => {
       void showCurrent();
     },
     viewerOpenedWithImages: (images, index) => {
-      set({ viewer: { kind: 'list', images, index } });
+      // A job's outputs are images (a video-making job's videos reach the gallery by sync).
+      set({ viewer: { kind: 'list', images: images.map((image) => ({ kind: 'image' as const, ...image })), index } });
       void showCurrent();
     },
     viewerStepped: (delta) => {
@@ -78,7 +83,10 @@ export const createViewerSlice: SliceCreator<ViewerSlice> = (set, get) => {
 
     viewerStarToggled: () => {
       const image = selectViewerImage(get());
-      if (image) void get().starImages([image.image_name], !image.starred);
+      if (!image) return;
+      const lock = imagesLock(get().boards, image.board_id);
+      if (lock) get().noticeShown({ level: 'warning', message: lock.reason });
+      else void get().starImages([itemName(image)], !image.starred);
     },
 
     copyViewerPrompt: async () => {
@@ -103,12 +111,12 @@ export const createViewerSlice: SliceCreator<ViewerSlice> = (set, get) => {
       set((state) => {
         const { viewer, viewerDetails } = state;
         const details =
-          viewerDetails && names.has(viewerDetails.image.image_name)
+          viewerDetails && names.has(itemName(viewerDetails.image))
             ? { ...viewerDetails, image: { ...viewerDetails.image, ...change } }
             : viewerDetails;
         const list =
           viewer?.kind === 'list'
-            ? { ...viewer, images: viewer.images.map((image) => (names.has(image.image_name) ? { ...image, ...change } : image)) }
+            ? { ...viewer, images: viewer.images.map((image) => (names.has(itemName(image)) ? { ...image, ...change } : image)) }
             : viewer;
         return { viewerDetails: details, viewer: list };
       }),
