@@ -58,6 +58,8 @@ export interface BoardFacts {
 export interface Counts {
   image_count: number;
   asset_count: number;
+  /** Videos (6.14) are counted apart, as the server's board DTOs count them. */
+  video_count: number;
 }
 
 export interface JobFacts {
@@ -82,9 +84,9 @@ const ASSETS = new Set<string>(ASSET_CATEGORIES);
 /** A server timestamp (`2026-11-26 08:53:43.032`, UTC) in ms since the epoch. */
 const ms = (value: string | null | undefined) => (value ? (parseServerTime(value)?.getTime() ?? null) : null);
 
-function countsOf(images: readonly ImageFacts[]): Counts {
+function countsOf(images: readonly ImageFacts[], videoCount: number): Counts {
   const assets = images.filter((image) => ASSETS.has(image.image_category)).length;
-  return { image_count: images.length - assets, asset_count: assets };
+  return { image_count: images.length - assets, asset_count: assets, video_count: videoCount };
 }
 
 async function ok(res: Promise<{ status: number; text: string; json: any }>, what: string): Promise<any> {
@@ -130,7 +132,13 @@ export async function serverGallery(api: Api): Promise<Gallery> {
   const loose = async (categories: readonly string[]) =>
     (await ok(api.get('/api/v1/images/', { board_id: 'none', is_intermediate: false, categories, limit: 0 }), 'uncategorized'))
       .total as number;
-  const uncategorized = { image_count: await loose(['general']), asset_count: await loose(ASSET_CATEGORIES) };
+  const videos = async (query: Record<string, string | boolean>) =>
+    (await ok(api.get('/api/v1/videos/names', { is_intermediate: false, ...query }), 'video names')).total_count as number;
+  const uncategorized = {
+    image_count: await loose(['general']),
+    asset_count: await loose(ASSET_CATEGORIES),
+    video_count: await videos({ board_id: 'none' }),
+  };
 
   const { item_ids: ids } = await ok(api.get('/api/v1/queue/default/item_ids'), 'queue item ids');
   const items: any[] = [];
@@ -145,7 +153,7 @@ export async function serverGallery(api: Api): Promise<Gallery> {
     error: [item.error_type, item.error_message].filter(Boolean).join(': ') || null,
     created_at: ms(item.created_at),
   }));
-  return { images, boards, all: countsOf(images), uncategorized, jobs };
+  return { images, boards, all: countsOf(images, await videos({})), uncategorized, jobs };
 }
 
 /** The same view, from the app's cache alone (what the UI would show). */
