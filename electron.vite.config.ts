@@ -28,7 +28,11 @@ function contentSecurityPolicyMeta(): Plugin {
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The sync's writer thread is a second entry, emitted beside index.js (sync/writer.ts finds it there).
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts'), 'writer-worker': resolve('src/main/sync/writer-worker.ts') },
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

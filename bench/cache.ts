@@ -339,7 +339,9 @@ function bytesPerTable(path: string): { table: string; mb: number }[] {
 
 /**
  * The cache a real server's gallery makes: every image row and its metadata read straight from the
- * server's database and written through the same writes sync makes, then the files compared.
+ * server's database and written through the same writes sync makes, in the order a first sync
+ * fetches them (starred first, newest first: the order decides how full the table pages end up),
+ * then the files compared.
  */
 function sizeFromServer(path: string) {
   const server = new DatabaseSync(path, { readOnly: true });
@@ -352,7 +354,8 @@ function sizeFromServer(path: string) {
       .prepare(
         `SELECT i.image_name, i.image_origin, i.image_category, i.width, i.height, i.session_id, i.node_id, i.metadata,
            i.is_intermediate, i.created_at, i.updated_at, i.starred, i.has_workflow, b.board_id
-         FROM images AS i LEFT JOIN board_images AS b ON b.image_name = i.image_name WHERE i.deleted_at IS NULL`,
+         FROM images AS i LEFT JOIN board_images AS b ON b.image_name = i.image_name WHERE i.deleted_at IS NULL
+         ORDER BY i.starred DESC, i.created_at DESC`,
       )
       .iterate() as Iterable<Record<string, string | number | null>>;
     let batch: { dto: ImageDTO; metadata: string | null }[] = [];

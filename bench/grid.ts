@@ -19,9 +19,11 @@
  *                     host's RSS (the process that runs the app's services), with its V8 heap
  *                     read through the inspector; a forced GC in the host only at the very end
  *
- * The test host is not quite Electron's main process: it checks every IPC answer against the
- * contract (zod) and sends it as JSON over a WebSocket, which roughly triples what a page of
- * images allocates in the host. Its RSS is reported as measured.
+ * The test host is not quite Electron's main process: it sends every IPC answer as JSON over a
+ * WebSocket, and thumbnails over HTTP/1.1 (Chromium opens 6 connections to it; `ivk-media:` has no
+ * such limit). It runs with --no-validate: Electron's IPC does not check answers against the
+ * contract, and checking them (zod) roughly doubles what a page of images costs the host. Its RSS
+ * is reported as measured.
  *
  * Everything in the page goes through bench/lib/page-helpers.js and page.evaluate, never through
  * Playwright locators: those inject Playwright's own script into the page, and with it in the page
@@ -88,7 +90,7 @@ async function startHostProcess(serverUrl: string, dataDir: string, rendererDir:
   const started = performance.now();
   const host = await spawnNode(
     'test/host/cli.ts',
-    ['--server', serverUrl, '--data', dataDir, '--port', '0', '--renderer', rendererDir],
+    ['--server', serverUrl, '--data', dataDir, '--port', '0', '--renderer', rendererDir, '--no-validate'],
     /test host: http:\/\//,
     { timeoutMs: 120_000, nodeArgs: ['--inspect=127.0.0.1:0'] },
   );
@@ -109,6 +111,18 @@ async function startHostProcess(serverUrl: string, dataDir: string, rendererDir:
   };
 }
 
+/** The host's own log of media answers it was slow to give (test/host), since the last call. */
+const slowMediaRead = new WeakMap<HostProcess, number>();
+function slowMediaAnswers(host: HostProcess): { ms: number; from: string }[] {
+  const output = host.output();
+  const from = slowMediaRead.get(host) ?? 0;
+  slowMediaRead.set(host, output.length);
+  return [...output.slice(from).matchAll(/slow media answer: \S+ (\d+) ms \(\d+, (\w+)\)/g)].map((match) => ({
+    ms: Number(match[1]),
+    from: match[2]!,
+  }));
+}
+
 /**
  * The host's RSS (now and peak, from /proc) and its own account of it (V8 heap). With `gc`, also
  * after two forced full collections: only at the very end, since a forced GC would flatter every
@@ -124,6 +138,15 @@ async function hostMemory(host: HostProcess, gc: boolean) {
 // ------------------------------------------------------------------------------------------------
 // In the page: bench/lib/page-helpers.js defines window.__bench before the app's scripts run.
 
+interface BootTrace {
+  response_end: number;
+  dom_content_loaded: number;
+  first_paint: number;
+  scripts: { file: string; start: number; end: number }[];
+  calls: { channel: string; sent: number; answered: number | null }[];
+  thumbnails: { first_asked: number; first_screen_last_asked: number; first_screen_last_ended: number; first_screen_mean_ms: number };
+}
+
 type Painted = { at: number; cells: number } | { timeout: true; cells: number; missing: number };
 type ThumbnailLoads = { ended: number; asked_before: number; mean_ms: number; total: number };
 interface StopResult {
@@ -132,6 +155,8 @@ interface StopResult {
   cells: number;
   scroll_top: number;
   thumbnails: ThumbnailLoads;
+  /** Whether the status bar showed a sync at the stop or when it was timed out: main was busy. */
+  syncing: boolean;
 }
 
 interface BenchHelpers {
@@ -155,6 +180,7 @@ interface BenchHelpers {
   };
   domCounts(): { nodes: number; imgs: number };
   domContentLoaded(): number | null;
+  bootTrace(): BootTrace;
   thumbnailLoads(from: number, to: number): ThumbnailLoads;
   syncing(): boolean;
   clickBoard(name: string, timeoutMs: number): Promise<{ painted_ms: number | null; flag_ms: number | null; cells: number }>;
@@ -189,7 +215,16 @@ async function coldStartFigures(page: Page) {
   const painted = await page.evaluate(() => (globalThis as InPage).__bench.firstPainted);
   const flag = await page.evaluate((timeout) => (globalThis as InPage).__bench.waitFlag(0, timeout), PAINT_TIMEOUT_MS);
   const domContentLoaded = await page.evaluate(() => (globalThis as InPage).__bench.domContentLoaded());
-  return { painted_ms: paintedAt(painted), flag_ms: flag, cells: painted.cells, dom_content_loaded_ms: domContentLoaded };
+  const boot = await page.evaluate(() => (globalThis as InPage).__bench.bootTrace());
+  return { painted_ms: paintedAt(painted), flag_ms: flag, cells: painted.cells, dom_content_loaded_ms: domContentLoaded, boot };
+}
+
+/** One line of where a start's time went: scripts in, bridge calls, thumbnails asked and in. */
+function bootLine(boot: BootTrace): string {
+  const calls = boot.calls.map((call) => `${call.channel} ${call.sent}→${call.answered ?? '-'}`).join(', ');
+  const scripts = boot.scripts.map((script) => `${script.file} ${script.end}`).join(', ');
+  const t = boot.thumbnails;
+  return `html ${boot.response_end}, scripts in [${scripts}], DOMContentLoaded ${boot.dom_content_loaded}, first paint ${boot.first_paint}; calls: ${calls}; thumbnails asked ${t.first_asked}–${t.first_screen_last_asked}, in by ${t.first_screen_last_ended} (mean ${t.first_screen_mean_ms} ms)`;
 }
 
 /** Waits until the session's own start-up sync is over (no progress bar for two seconds). */
@@ -374,6 +409,7 @@ async function main(): Promise<void> {
       console.log(
         `  launch ${i + 2}: painted ${figures.painted_ms?.toFixed(0)} ms after page load (flag ${figures.flag_ms} ms), host up in ${host.startMs} ms`,
       );
+      console.log(`    ${bootLine(figures.boot)}`);
       if (i < STARTS - 1) {
         await context.close();
         await host.stop();
@@ -421,7 +457,7 @@ async function main(): Promise<void> {
         `  [${thumbnails}] scroll stop → thumbnails painted: ${stopped.map((stop) => stop.painted_ms?.toFixed(0) ?? 'timeout').join(', ')} ms (flag ${stopped.map((stop) => stop.flag_ms?.toFixed(0) ?? '-').join(', ')})`,
       );
       console.log(
-        `  [${thumbnails}]   thumbnails loaded meanwhile (asked before the stop, mean ms): ${stopped.map((stop) => `${stop.thumbnails.ended} (${stop.thumbnails.asked_before}, ${stop.thumbnails.mean_ms})`).join(', ')}`,
+        `  [${thumbnails}]   thumbnails loaded meanwhile (asked before the stop, mean ms): ${stopped.map((stop) => `${stop.thumbnails.ended} (${stop.thumbnails.asked_before}, ${stop.thumbnails.mean_ms})${stop.syncing ? ' syncing' : ''}`).join(', ')}`,
       );
       const switched = [];
       for (const board of boards) switched.push({ board, ...(await switchBoard(page, board)) });
@@ -429,6 +465,13 @@ async function main(): Promise<void> {
         `  [${thumbnails}] board switch → thumbnails painted: ${switched.map((s) => s.painted_ms?.toFixed(0) ?? 'timeout').join(', ')} ms`,
       );
       await cdp.detach();
+      const slow = slowMediaAnswers(host);
+      if (slow.length > 0) {
+        const fromDisk = slow.filter((answer) => answer.from === 'disk').length;
+        console.log(
+          `  [${thumbnails}] host media answers > 0.5 s: ${slow.length}, ${fromDisk} of them from disk (slowest ${Math.max(...slow.map((answer) => answer.ms))} ms)`,
+        );
+      }
       const heap = await heapFigures(page);
       const hostMem = await hostMemory(host, thumbnails === 'cached');
       const gced = hostMem.node.after_gc;
@@ -437,7 +480,7 @@ async function main(): Promise<void> {
         : '';
       console.log(
         `  [${thumbnails}] renderer heap ${heap.used_mb} MB after GC (${heap.used_before_gc_mb} before), ${heap.nodes} DOM nodes; ` +
-          `host RSS ${hostMem.rss_mb} MB (peak ${hostMem.peak_rss_mb}; V8 heap ${hostMem.node.before.heap_used_mb} of ${hostMem.node.before.heap_total_mb} MB${afterGc})`,
+          `host RSS ${hostMem.rss_mb} MB (anonymous ${hostMem.rss_anon_mb}, file-backed ${hostMem.rss_file_mb}; peak ${hostMem.peak_rss_mb}; V8 heap ${hostMem.node.before.heap_used_mb} of ${hostMem.node.before.heap_total_mb} MB${afterGc})`,
       );
       perContext.push({
         thumbnails,
@@ -447,6 +490,7 @@ async function main(): Promise<void> {
         stops: stopped,
         stop_summary: summarize(stopTimes),
         boards: switched,
+        slow_media_ms: slow,
         heap,
         host_memory: hostMem,
       });

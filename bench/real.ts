@@ -9,7 +9,8 @@
  *                    its database, template files hard-linked), server restarted, `verify`
  *   server rates     the image name list, then images_by_names in 1000s one after another
  *                    (DTOs/s); /metadata one image per request with the app's pool size (6);
- *                    thumbnails 4 at a time like the app; each over a bounded sample
+ *                    thumbnails 4 at a time like the app; each over a bounded sample, asked
+ *                    uncompressed as the app asks a server on this machine (api/http.ts)
  *   app first sync   the app's real services (createAppServices → session.sync.sync()) in a fresh
  *                    process with an empty cache: names + DTOs as images/s, then the metadata
  *                    backfill until idle; peak RSS, event-loop delay (monitorEventLoopDelay: max
@@ -80,6 +81,8 @@ interface ClientReport {
   server_cpu_s: number | null;
   event_loop_delay_ms: { names_dtos_p99: number; names_dtos_max: number; metadata_p99: number; metadata_max: number };
   cache_file_mb: number;
+  /** process.memoryUsage() when RSS was highest (sampled every 200 ms): what the peak is made of. */
+  memory_at_peak_mb: { rss: number; heap_used: number; heap_total: number; external: number; array_buffers: number };
   summary: string;
 }
 
@@ -155,6 +158,11 @@ async function main(): Promise<void> {
       `  browsable after ${client.browsable_s} s (${appDtoRate.toLocaleString('en')} images/s), metadata ${client.metadata_fetch_s} s ` +
         `(${appMetadataRate}/s; slowest second ${client.metadata_min_rate_per_s}/s, stall ${client.metadata_stall_s} s), peak RSS ${client.peak_rss_mb} MB, ` +
         `cache ${client.cache_file_mb} MB vs server DB ${serverDbMb} MB`,
+    );
+    const peak = client.memory_at_peak_mb;
+    console.log(
+      `  at the RSS peak (${peak.rss} MB): JS heap ${peak.heap_used} of ${peak.heap_total} MB, external ${peak.external} MB ` +
+        `(array buffers ${peak.array_buffers} MB); the rest is code, stacks, threads and SQLite's page caches`,
     );
 
     const ratio = (value: number, of: number) => round(value / of, 2);
@@ -401,9 +409,28 @@ async function pooled<T>(items: readonly T[], concurrency: number, work: (item: 
   );
 }
 
+/**
+ * One request as the app sends it to a server on this machine (uncompressed: api/http.ts), tried
+ * again when the server closed a kept-alive connection just as it was reused (uvicorn closes idle
+ * ones after 5 s; on a loaded machine the race is common).
+ */
+async function request(input: string, init: RequestInit = {}): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(input, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), 'accept-encoding': 'identity' },
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    }
+  }
+}
+
 async function serverRates(url: string, metadataSample: number, thumbSample: number): Promise<ServerRates> {
   const get = async (path: string) => {
-    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(60_000) });
+    const res = await request(`${url}${path}`);
     if (!res.ok) throw new Error(`real: GET ${path} answered ${res.status}`);
     return res;
   };
@@ -412,11 +439,10 @@ async function serverRates(url: string, metadataSample: number, thumbSample: num
   const namesS = (performance.now() - t) / 1000;
   t = performance.now();
   for (let i = 0; i < names.image_names.length; i += DTO_BATCH) {
-    const res = await fetch(`${url}/api/v1/images/images_by_names`, {
+    const res = await request(`${url}/api/v1/images/images_by_names`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ image_names: names.image_names.slice(i, i + DTO_BATCH) }),
-      signal: AbortSignal.timeout(60_000),
     });
     if (!res.ok) throw new Error(`real: images_by_names answered ${res.status}`);
     await res.json();
@@ -474,6 +500,12 @@ async function clientWorker(serverUrl: string, keepData: string | undefined): Pr
     const usage = process.cpuUsage();
     return (usage.user + usage.system) / 1e6;
   };
+  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  let atPeak = process.memoryUsage();
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage();
+    if (now.rss > atPeak.rss) atPeak = now;
+  }, 200);
   let report: ClientReport;
   try {
     const delay = monitorEventLoopDelay({ resolution: 5 });
@@ -518,9 +550,17 @@ async function clientWorker(serverUrl: string, keepData: string | undefined): Pr
         metadata_max: round(metadata.max, 1),
       },
       cache_file_mb: 0,
+      memory_at_peak_mb: {
+        rss: mb(atPeak.rss),
+        heap_used: mb(atPeak.heapUsed),
+        heap_total: mb(atPeak.heapTotal),
+        external: mb(atPeak.external),
+        array_buffers: mb(atPeak.arrayBuffers),
+      },
       summary: summary.text,
     };
   } finally {
+    clearInterval(sampler);
     await services.stop();
   }
   // Closed, so the WAL is folded into the file: its size is what stays on disk.

@@ -128,6 +128,7 @@
         'scrollend',
         async () => {
           const stoppedAt = lastScrollAt;
+          const syncingAtStop = syncing();
           const [painted, flag] = await Promise.all([waitPainted(stoppedAt, timeoutMs), waitFlag(stoppedAt, timeoutMs)]);
           const end = painted.timeout ? performance.now() : painted.at;
           resolve({
@@ -136,6 +137,7 @@
             cells: painted.cells,
             scroll_top: root.scrollTop,
             thumbnails: thumbnailLoads(stoppedAt, end),
+            syncing: syncingAtStop || syncing(),
           });
         },
         { once: true },
@@ -188,6 +190,59 @@
     return { painted_ms: painted.timeout ? null : painted.at - start, flag_ms: flag === null ? null : flag - start, cells: painted.cells };
   }
 
+  // Every bridge call (the test host's WebSocket), in page time: what the start waited on.
+  const calls = [];
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      const opened = performance.now();
+      this.addEventListener('open', () => calls.push({ channel: '(socket open)', sent: opened, answered: performance.now() }), {
+        once: true,
+      });
+      this.addEventListener('message', (message) => {
+        const match = /^\{"type":"result","id":(\d+)/.exec(message.data);
+        const call = match && calls.find((entry) => entry.id === Number(match[1]));
+        if (call) call.answered = performance.now();
+      });
+    }
+    send(data) {
+      const match = /^\{"type":"invoke","id":(\d+),"channel":"([^"]+)"/.exec(data);
+      if (match) calls.push({ id: Number(match[1]), channel: match[2], sent: performance.now(), answered: null });
+      super.send(data);
+    }
+  };
+
+  /** Navigation start → first paint of the grid, step by step (all in ms since navigation start). */
+  function bootTrace() {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const scripts = performance
+      .getEntriesByType('resource')
+      .filter((entry) => /\.(js|css)$/.test(entry.name))
+      .map((entry) => ({ file: entry.name.split('/').pop(), start: Math.round(entry.startTime), end: Math.round(entry.responseEnd) }));
+    const sorted = [...thumbnails].sort((a, b) => a.start - b.start);
+    const firstScreen = sorted.slice(0, 40);
+    return {
+      response_end: Math.round(nav?.responseEnd ?? 0),
+      dom_content_loaded: Math.round(nav?.domContentLoadedEventEnd ?? 0),
+      first_paint: Math.round(performance.getEntriesByName('first-paint')[0]?.startTime ?? 0),
+      scripts,
+      calls: calls.slice(0, 20).map((call) => ({
+        channel: call.channel,
+        sent: Math.round(call.sent),
+        answered: call.answered === null ? null : Math.round(call.answered),
+      })),
+      thumbnails: {
+        first_asked: Math.round(sorted[0]?.start ?? 0),
+        first_screen_last_asked: Math.round(Math.max(0, ...firstScreen.map((load) => load.start))),
+        first_screen_last_ended: Math.round(Math.max(0, ...firstScreen.map((load) => load.end))),
+        first_screen_mean_ms: Math.round(
+          firstScreen.reduce((sum, load) => sum + load.end - load.start, 0) / Math.max(1, firstScreen.length),
+        ),
+      },
+    };
+  }
+
   const domCounts = () => ({ nodes: document.getElementsByTagName('*').length, imgs: document.images.length });
   const domContentLoaded = () => performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? null;
 
@@ -205,6 +260,7 @@
     thumbnailLoads,
     syncing,
     clickBoard,
+    bootTrace,
     firstPainted: waitPainted(0, PAINT_TIMEOUT_MS),
   };
 })();

@@ -79,11 +79,14 @@ export async function startStandInProcess(images: number, seed = 1): Promise<Nod
   return { ...standIn, url: standIn.ready.trim() };
 }
 
-/** VmRSS (now) and VmHWM (peak) of a process, in MB. */
-export function processMemory(pid: number): { rss_mb: number; peak_rss_mb: number } {
+/**
+ * VmRSS (now) and VmHWM (peak) of a process, in MB, and what the RSS is made of: anonymous
+ * memory (heaps, malloc) and file pages mapped in (code, memory-mapped files).
+ */
+export function processMemory(pid: number): { rss_mb: number; peak_rss_mb: number; rss_anon_mb: number; rss_file_mb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rss_mb: Math.round(kb('VmRSS') / 1024), peak_rss_mb: Math.round(kb('VmHWM') / 1024) };
+  const mb = (field: string) => Math.round(Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) / 1024);
+  return { rss_mb: mb('VmRSS'), peak_rss_mb: mb('VmHWM'), rss_anon_mb: mb('RssAnon'), rss_file_mb: mb('RssFile') };
 }
 
 /** CPU seconds (user + system) a process has used so far. */

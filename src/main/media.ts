@@ -65,20 +65,28 @@ export function parseMediaUrl(raw: string): { kind: MediaKind; name: string } | 
 
 const REFUSAL_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
 
+/** What a media request is answered with, before it becomes a `Response` (Electron) or an HTTP reply (the test host). */
+export interface MediaAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** A view of the bytes read, not a copy; null for HEAD and bodiless answers. */
+  body: Uint8Array | string | null;
+}
+
 /**
- * The `ivk-media:` scheme's answer to one request from the renderer: only GET (and HEAD) of a
- * valid media address; the bytes with the type read from them (never from the name), or a short
- * plain-text refusal. Electron's `protocol.handle` calls this (desktop.ts).
+ * The answer to one media request from the renderer: only GET (and HEAD) of a valid media
+ * address; the bytes with the type read from them (never from the name), or a short plain-text
+ * refusal.
  */
-export async function mediaResponse(
+export async function mediaAnswer(
   fromUrl: (url: string) => Promise<MediaResult>,
-  request: { method: string; url: string; headers?: Headers },
-): Promise<Response> {
+  request: { method: string; url: string; range?: string | null },
+): Promise<MediaAnswer> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return new Response('Only GET', { status: 405, headers: { ...REFUSAL_HEADERS, Allow: 'GET, HEAD' } });
+    return { status: 405, headers: { ...REFUSAL_HEADERS, Allow: 'GET, HEAD' }, body: 'Only GET' };
   }
   const media = await fromUrl(request.url);
-  if (!media.ok) return new Response(media.reason, { status: media.status, headers: REFUSAL_HEADERS });
+  if (!media.ok) return { status: media.status, headers: REFUSAL_HEADERS, body: media.reason };
   const size = media.bytes.length;
   const headers: Record<string, string> = {
     'Content-Type': media.contentType,
@@ -86,19 +94,29 @@ export async function mediaResponse(
     'X-Content-Type-Options': 'nosniff',
     'Accept-Ranges': 'bytes',
   };
-  const rangeHeader = request.headers?.get('range') ?? null;
-  if (rangeHeader === null) {
-    return new Response(request.method === 'HEAD' ? null : new Uint8Array(media.bytes), {
-      headers: { ...headers, 'Content-Length': String(size) },
-    });
+  const head = request.method === 'HEAD';
+  if (request.range === undefined || request.range === null) {
+    return { status: 200, headers: { ...headers, 'Content-Length': String(size) }, body: head ? null : media.bytes };
   }
-  const range = byteRange(rangeHeader, size);
-  if (!range) return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
+  const range = byteRange(request.range, size);
+  if (!range) return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` }, body: null };
   const [start, end] = range;
-  return new Response(request.method === 'HEAD' ? null : media.bytes.slice(start, end + 1), {
+  return {
     status: 206,
     headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) },
-  });
+    body: head ? null : media.bytes.subarray(start, end + 1),
+  };
+}
+
+/** The `ivk-media:` scheme's answer (mediaAnswer as a `Response`): Electron's `protocol.handle` calls this (desktop.ts). */
+export async function mediaResponse(
+  fromUrl: (url: string) => Promise<MediaResult>,
+  request: { method: string; url: string; headers?: Headers },
+): Promise<Response> {
+  const answer = await mediaAnswer(fromUrl, { method: request.method, url: request.url, range: request.headers?.get('range') });
+  // A Response takes bytes backed by a plain ArrayBuffer: one copy, as Electron needs its own anyway.
+  const body = answer.body instanceof Uint8Array ? new Uint8Array(answer.body) : answer.body;
+  return new Response(body, { status: answer.status, headers: answer.headers });
 }
 
 /**

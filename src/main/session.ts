@@ -39,12 +39,21 @@ export interface SessionOptions {
 
 const DEFAULT_SYNC_INTERVAL_MS = 60_000;
 const DEFAULT_PROBE_INTERVAL_MS = 5_000;
-/** A warm start's first sync waits at most this long for the window's first page. */
-const FIRST_PAINT_WAIT_MS = 2_000;
-/** …and this long after that page, for its thumbnails (read from disk) to go out first. */
-const AFTER_FIRST_PAGE_MS = 300;
-/** While a sync writes new rows, the window is told to show them at most this often. */
-const LANDED_EVERY_MS = 1_000;
+/**
+ * A warm start's first sync waits at most this long for the window's first page. Counted from
+ * the session's start, not the window's: a window that loads on a busy machine asks 2–3 s later.
+ */
+const FIRST_PAINT_WAIT_MS = 5_000;
+/**
+ * …and this long after that page, for the first screen's thumbnails (read from disk) to be asked
+ * and served first: the window asks for them a few hundred ms after the page, more when busy.
+ */
+const AFTER_FIRST_PAGE_MS = 1_000;
+/**
+ * While a sync writes new rows, the window is told to show them at most this often: with the
+ * window's own 250 ms coalescing and a page read, a row shows within a second of landing.
+ */
+const LANDED_EVERY_MS = 500;
 /**
  * Said while a multi-user server refuses the token (expired, revoked by a password change), there
  * is none, or the user signed out: nothing is retried in a loop and nothing is dropped until a
@@ -100,6 +109,8 @@ export class ServerSession {
   private readonly firstPaint: Promise<void>;
   private pageServed: (() => void) | null = null;
   private landedAt = 0;
+  /** A landing told at the end of the current LANDED_EVERY_MS window, so the last rows wait no longer. */
+  private landedLater: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SessionOptions) {
     const { serverUrl, getToken, setToken, emit } = options;
@@ -245,6 +256,7 @@ export class ServerSession {
     this.stopped = true;
     this.queue.close();
     clearTimeout(this.syncRetry);
+    clearTimeout(this.landedLater);
     for (const timer of this.timers) clearInterval(timer);
     this.unsubscribers.forEach((unsubscribe) => unsubscribe());
     this.events.close();
@@ -257,6 +269,7 @@ export class ServerSession {
 
   /** Runs a sync now (or right after the current one) and reports its outcome. */
   async syncNow(): Promise<SyncSummary | null> {
+    const token = this.options.getToken();
     try {
       const summary = await this.sync.sync();
       if (this.stopped) return summary;
@@ -274,6 +287,8 @@ export class ServerSession {
       this.uploads.retryPending();
       return summary;
     } catch (error) {
+      // Refused with a token since replaced: says nothing of the new one, whose own run follows (tokenChanged).
+      if (isUnauthorized(error) && this.options.getToken() !== token) return null;
       this.noteFailure(error);
       this.retrySyncLater(error);
       return null;
@@ -289,14 +304,18 @@ export class ServerSession {
   /**
    * Rows a sync wrote show in the grid within a second, not only when the run ends: the window
    * re-reads its view on gallery.changed, throttled here so a first sync of 100k asks it about
-   * once a second instead of once a batch.
+   * once a second instead of once a batch. Rows landing within the second are told at its end.
    */
   private rowsLanded(progress: SyncProgress): void {
-    if (progress.phase !== 'images' || progress.done === 0) return;
-    const now = Date.now();
-    if (now - this.landedAt < LANDED_EVERY_MS) return;
-    this.landedAt = now;
-    this.options.emit('gallery.changed', { images: true, boards: true, jobs: false });
+    if (progress.phase !== 'images' || progress.done === 0 || this.landedLater) return;
+    const tell = () => {
+      this.landedLater = undefined;
+      this.landedAt = Date.now();
+      if (!this.stopped) this.options.emit('gallery.changed', { images: true, boards: true, jobs: false });
+    };
+    const wait = this.landedAt + LANDED_EVERY_MS - Date.now();
+    if (wait <= 0) tell();
+    else this.landedLater = setTimeout(tell, wait);
   }
 
   /** The window was given a gallery page: a warm start's first sync may follow (see firstPaint). */
@@ -417,11 +436,13 @@ export class ServerSession {
    */
   private async checkSignIn(): Promise<void> {
     if (this.stopped || this.signInRequired || !this.isOnline) return;
+    const token = this.options.getToken();
     try {
       if (!(await this.api.authStatus({ timeoutMs: 5_000 })).multiuser_enabled) return;
       await this.api.me({ timeoutMs: 5_000 });
     } catch (error) {
-      if (isUnauthorized(error)) this.needsSignIn();
+      // A token replaced meanwhile was the one refused, not the new one.
+      if (isUnauthorized(error) && this.options.getToken() === token) this.needsSignIn();
     }
   }
 

@@ -223,10 +223,30 @@ const Count = z.object({ count: z.number().int() });
 export const ConnectionState = z.enum(['connecting', 'online', 'offline']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
+/** Images a name list holds, and how many of them are starred. */
+export const ListedCount = z.object({ total: z.number().int().min(0), starred: z.number().int().min(0) });
+export type ListedCount = z.infer<typeof ListedCount>;
+
+/**
+ * What a running sync's name lists say the server holds (non-intermediate images), so the grid of
+ * a view they count is as long as the server's gallery before every row is cached.
+ */
+export const ListedImages = z.object({
+  /** The user's own images by category. */
+  categories: z.record(ImageCategorySchema, ListedCount),
+  /** Images of other users' shared boards (a non-admin on a multi-user server): the lists give no category for them. */
+  foreign: ListedCount,
+  /** Each board's counts from the server's board list: general images and assets (no stars). */
+  boards: z.record(BoardId, z.object({ images: z.number().int().min(0), assets: z.number().int().min(0) })),
+});
+export type ListedImages = z.infer<typeof ListedImages>;
+
 export const SyncProgress = z.object({
   phase: z.enum(['idle', 'boards', 'names', 'images', 'metadata', 'jobs', 'models']),
   done: z.number().int(),
   total: z.number().int(),
+  /** Set from the moment a run's name lists are in until the run ends (succeeded or not). */
+  listed: ListedImages.optional(),
 });
 export type SyncProgress = z.infer<typeof SyncProgress>;
 

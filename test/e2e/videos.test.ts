@@ -118,19 +118,7 @@ describe('videos in the gallery', () => {
   it('shows a video a job made as soon as the job’s node reports it, with its play badge and length', async () => {
     const { page, server } = e2e();
     const clip = (seconds: number) =>
-      server.state.gallery.videos.add({
-        video_origin: 'external',
-        video_category: 'user',
-        width: 96,
-        height: 64,
-        duration: seconds,
-        fps: 8,
-        is_intermediate: false,
-        board_id: null,
-        session_id: null,
-        metadata: null,
-        source: { kind: 'seed', colour_seed: seconds },
-      }).video_name;
+      server.state.gallery.videos.addClip({ width: 96, height: 64, duration: seconds, fps: 8, colour_seed: seconds }).video_name;
     const videos = [clip(2), clip(3)].map((video_name) => ({ video_name }));
     await serverApi(server, 'POST', '/api/v1/queue/default/enqueue_batch', {
       prepend: false,

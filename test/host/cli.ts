@@ -2,13 +2,15 @@ import { parseArgs } from 'node:util';
 import { ensureBuilt } from '../../scripts/lib/ensure-build';
 import { startHost } from './host';
 
-/** `npm run host -- --server URL --data DIR --port N`: the real UI and services in a browser. */
+/** `npm run host -- --server URL --data DIR --port N [--no-validate]`: the real UI and services in a browser. */
 const { values } = parseArgs({
   options: {
     server: { type: 'string', default: 'http://127.0.0.1:9090' },
     data: { type: 'string' },
     port: { type: 'string', default: '5174' },
     renderer: { type: 'string' },
+    /** Answers unchecked against the contract, as Electron's IPC sends them (benchmarks). */
+    'no-validate': { type: 'boolean', default: false },
   },
 });
 
@@ -23,6 +25,7 @@ try {
     serverUrl: values.server,
     dataDir: values.data,
     port: Number(values.port),
+    validateOutputs: !values['no-validate'],
     ...(values.renderer ? { rendererDir: values.renderer } : {}),
   });
   console.log(`InvokeAI Gallery test host: ${host.url} (server ${values.server}, data ${values.data})`);

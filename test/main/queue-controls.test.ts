@@ -204,6 +204,8 @@ describe('the job list', () => {
   });
 
   it('finds jobs by the prompt of their images', async () => {
+    // Prompts come from the images' metadata, which the background backfill writes.
+    await services.session().sync.metadataIdle();
     const rows = (await list()).items.filter((row) => row.prompt !== null);
     expect(rows.length).toBeGreaterThan(0);
     const word = rows[0]!.prompt!.split(/\W+/).find((w) => w.length > 4)!;

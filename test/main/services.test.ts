@@ -76,6 +76,8 @@ describe('services behind the IPC contract', () => {
   });
 
   it('gives a searched page and its count in two calls that agree with the page and total of one', async () => {
+    // The model is in the metadata: the background backfill must have written it.
+    await services.session().sync.metadataIdle();
     const query = { ...ALL, search: 'model:d -zzz' };
     const page = await call<{ items: { image_name: string }[]; total: number }>('images.page', { query, offset: 0, limit: 1 });
     expect(page.total).toBeGreaterThan(1);

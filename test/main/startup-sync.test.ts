@@ -95,4 +95,21 @@ describe('rows a first sync writes', () => {
     expect(during[0]!.cached).toBeGreaterThan(0);
     expect(during[0]!.cached).toBeLessThan(session.cache.totals().images);
   });
+
+  it('are announced up to the last one while the run goes on, though it landed within the pause between two', async () => {
+    // The batches come in milliseconds, within one pause; the jobs after them take a while.
+    server.faults.add({ pathPrefix: '/api/v1/queue/', latencyMs: 1500 });
+    const opened = createAppServices({ rootDir: dataDir, serverUrl: server.url, tokens: memoryTokens(), probeIntervalMs: 100 });
+    services = opened;
+    let finished = false;
+    const announced: number[] = [];
+    opened.onEvent((name, payload) => {
+      if (name === 'gallery.changed' && (payload as { images: boolean }).images && !finished)
+        announced.push(opened.session().cache.totals().images);
+    });
+    const session = opened.session();
+    await session.sync.sync();
+    finished = true;
+    expect(announced).toContain(session.cache.totals().images);
+  });
 });

@@ -1,19 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAppServices, type AppServices } from '../../src/main/services';
-import { memoryTokens } from '../../src/main/settings/settings';
 import { startStandIn, type StandIn } from '../server';
-import { until } from '../support/services';
+import { startSyncedApp, until, type SyncedApp } from '../support/services';
 
 /**
  * A video a job makes (invocation_complete with a `video_output`, here 6.14.2's model-free
  * Concatenate Videos) is fetched by name and shown at once, not at the next sync.
  */
 let server: StandIn;
-let dataDir: string;
-let services: AppServices;
+let app: SyncedApp;
 let requests: string[];
 
 beforeEach(async () => {
@@ -24,38 +18,16 @@ beforeEach(async () => {
     queueItems: 0,
     onRequest: (request) => requests.push(`${request.method} ${request.url}`),
   });
-  dataDir = mkdtempSync(join(tmpdir(), 'ivk-video-jobs-'));
-  services = createAppServices({
-    rootDir: dataDir,
-    serverUrl: server.url,
-    tokens: memoryTokens(null),
-    probeIntervalMs: 100,
-    syncIntervalMs: 600_000,
-  });
-  await services.start();
-  await services.session().sync.sync();
+  app = await startSyncedApp(server.url, null, { prefix: 'ivk-video-jobs-', probeIntervalMs: 100, syncIntervalMs: 600_000 });
 });
 
 afterEach(async () => {
-  await services.stop();
+  await app.close();
   await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 function clip(seconds: number): string {
-  return server.state.gallery.videos.add({
-    video_origin: 'external',
-    video_category: 'user',
-    width: 64,
-    height: 48,
-    duration: seconds,
-    fps: 8,
-    is_intermediate: false,
-    board_id: null,
-    session_id: null,
-    metadata: null,
-    source: { kind: 'seed', colour_seed: seconds },
-  }).video_name;
+  return server.state.gallery.videos.addClip({ width: 64, height: 48, duration: seconds, fps: 8, colour_seed: seconds }).video_name;
 }
 
 async function enqueueConcat(videos: string[]): Promise<number> {
@@ -79,7 +51,7 @@ describe('a video made by a job', () => {
     const made = await until('the job’s video on the server', () =>
       [...server.state.gallery.videos.all()].find((video) => video.video_origin === 'internal'),
     );
-    const cached = await until('the video in the cache', () => services.session().cache.imageDetails(made.video_name)?.image, 3_000);
+    const cached = await until('the video in the cache', () => app.services.session().cache.imageDetails(made.video_name)?.image, 3_000);
     expect(cached).toMatchObject({ kind: 'video', duration: 3, fps: 8, width: 64, height: 48 });
     const after = requests.slice(since);
     expect(after).toContain(`GET /api/v1/videos/i/${made.video_name}`);

@@ -1,11 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvokeClient } from '../../src/main/api/client';
 import { mediaResponse } from '../../src/main/media';
-import { createAppServices, type AppServices } from '../../src/main/services';
-import { memoryTokens } from '../../src/main/settings/settings';
 import {
   itemName,
   type BoardList,
@@ -17,7 +14,7 @@ import {
 } from '../../src/shared/ipc';
 import { startStandIn, type StandIn } from '../server';
 import { writeMp4, writeNonH264Mp4, writeQuickTime } from '../support/mp4';
-import { callChannel, until } from '../support/services';
+import { startSyncedApp, until, type SyncedApp } from '../support/services';
 
 /**
  * Videos end to end behind the IPC contract, against the stand-in's `/videos` routes: gallery
@@ -27,27 +24,21 @@ import { callChannel, until } from '../support/services';
 const ALL: GalleryQuery = { board: 'all', categories: [], starredOnly: false, starredFirst: false, search: '', order: 'newest' };
 
 let server: StandIn;
-let dataDir: string;
-let services: AppServices;
-const call = <T = unknown>(channel: string, input: unknown) => callChannel<T>(services, channel, input);
+let app: SyncedApp;
 
 beforeEach(async () => {
   server = await startStandIn({ images: 40, videos: 5, seed: 7, queueItems: 0, maxVideoUploadBytes: 200_000 });
-  dataDir = mkdtempSync(join(tmpdir(), 'ivk-videos-'));
-  services = createAppServices({ rootDir: dataDir, serverUrl: server.url, tokens: memoryTokens(), probeIntervalMs: 100 });
-  await services.start();
-  await services.session().sync.sync();
+  app = await startSyncedApp(server.url, null, { prefix: 'ivk-videos-', probeIntervalMs: 100 });
 });
 
 afterEach(async () => {
-  await services.stop();
+  await app.close();
   await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const serverVideo = (name: string) => server.state.gallery.videos.get(name);
 async function videoItems() {
-  return (await call<ImagePage>('images.page', { query: ALL, offset: 0, limit: 1000 })).items.filter((item) => item.kind === 'video');
+  return (await app.call<ImagePage>('images.page', { query: ALL, offset: 0, limit: 1000 })).items.filter((item) => item.kind === 'video');
 }
 
 describe('videos behind the IPC contract', () => {
@@ -55,7 +46,7 @@ describe('videos behind the IPC contract', () => {
     const videos = await videoItems();
     expect(videos).toHaveLength(5);
     expect(videos.every((video) => video.kind === 'video' && video.duration! > 0)).toBe(true);
-    const list = await call<BoardList>('boards.list', { include_archived: true });
+    const list = await app.call<BoardList>('boards.list', { include_archived: true });
     expect(list.all.video_count).toBe(5);
     const onBoards = list.boards.reduce((sum, board) => sum + board.video_count, 0);
     expect(onBoards + list.uncategorized.video_count).toBe(5);
@@ -64,17 +55,17 @@ describe('videos behind the IPC contract', () => {
   it('serves a video’s WebP thumbnail and its MP4 with byte ranges, from the cache once fetched', async () => {
     const [video] = await videoItems();
     const name = itemName(video!);
-    const thumbnail = await services.media.get('thumbnails', name);
+    const thumbnail = await app.services.media.get('thumbnails', name);
     expect(thumbnail.ok && thumbnail.contentType).toBe('image/webp');
 
     const original = new Uint8Array(await (await fetch(`${server.url}/api/v1/videos/i/${name}/full`)).arrayBuffer());
-    const whole = await mediaResponse(services.media.fromUrl, { method: 'GET', url: `ivk-media://images/${name}` });
+    const whole = await mediaResponse(app.services.media.fromUrl, { method: 'GET', url: `ivk-media://images/${name}` });
     expect(whole.status).toBe(200);
     expect(whole.headers.get('content-type')).toBe('video/mp4');
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
     expect(new Uint8Array(await whole.arrayBuffer())).toEqual(original);
 
-    const part = await mediaResponse(services.media.fromUrl, {
+    const part = await mediaResponse(app.services.media.fromUrl, {
       method: 'GET',
       url: `ivk-media://images/${name}`,
       headers: new Headers({ range: 'bytes=100-199' }),
@@ -82,13 +73,13 @@ describe('videos behind the IPC contract', () => {
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 100-199/${original.length}`);
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(original.slice(100, 200));
-    const tail = await mediaResponse(services.media.fromUrl, {
+    const tail = await mediaResponse(app.services.media.fromUrl, {
       method: 'GET',
       url: `ivk-media://images/${name}`,
       headers: new Headers({ range: 'bytes=-10' }),
     });
     expect(new Uint8Array(await tail.arrayBuffer())).toEqual(original.slice(-10));
-    const beyond = await mediaResponse(services.media.fromUrl, {
+    const beyond = await mediaResponse(app.services.media.fromUrl, {
       method: 'GET',
       url: `ivk-media://images/${name}`,
       headers: new Headers({ range: `bytes=${original.length}-` }),
@@ -97,68 +88,68 @@ describe('videos behind the IPC contract', () => {
 
     // Offline, the cached MP4 still plays.
     await server.goDown();
-    const offline = await services.media.get('images', name);
+    const offline = await app.services.media.get('images', name);
     expect(offline.ok && offline.bytes.length).toBe(original.length);
   });
 
   it('stars, moves, removes from a board and deletes videos on the video routes', async () => {
     const [first, second] = (await videoItems()).map(itemName);
-    const board = (await call<BoardList>('boards.list', { include_archived: false })).boards[0]!;
+    const board = (await app.call<BoardList>('boards.list', { include_archived: false })).boards[0]!;
 
     const wasStarred = serverVideo(first!)!.starred;
-    await call('images.star', { image_names: [first], starred: !wasStarred });
+    await app.call('images.star', { image_names: [first], starred: !wasStarred });
     expect(serverVideo(first!)!.starred).toBe(!wasStarred);
     expect((await videoItems()).find((video) => itemName(video) === first)!.starred).toBe(!wasStarred);
-    await call('images.move', { image_names: [first, second], board: board.board_id });
+    await app.call('images.move', { image_names: [first, second], board: board.board_id });
     expect([serverVideo(first!)!.board_id, serverVideo(second!)!.board_id]).toEqual([board.board_id, board.board_id]);
-    await call('images.move', { image_names: [second], board: 'none' });
+    await app.call('images.move', { image_names: [second], board: 'none' });
     expect(serverVideo(second!)!.board_id).toBeNull();
-    await call('images.delete', { image_names: [first] });
+    await app.call('images.delete', { image_names: [first] });
     expect(serverVideo(first!)).toBeUndefined();
     expect((await videoItems()).map(itemName)).not.toContain(first);
-    expect(services.session().actions.pending).toBe(0);
+    expect(app.services.session().actions.pending).toBe(0);
   });
 
   it('takes a video deleted elsewhere as gone: its delete succeeds, and a move says it no longer exists instead of retrying', async () => {
     const [first, second] = (await videoItems()).map(itemName);
-    const board = (await call<BoardList>('boards.list', { include_archived: false })).boards[0]!;
+    const board = (await app.call<BoardList>('boards.list', { include_archived: false })).boards[0]!;
     const other = new InvokeClient({ baseUrl: server.url });
     await other.deleteVideos([first!, second!]);
     const notices: unknown[] = [];
-    services.onEvent((name, payload) => {
+    app.services.onEvent((name, payload) => {
       if (name === 'notice') notices.push(payload);
     });
 
-    await call('images.delete', { image_names: [first] });
-    expect(services.session().actions.pending).toBe(0);
+    await app.call('images.delete', { image_names: [first] });
+    expect(app.services.session().actions.pending).toBe(0);
     expect(notices).toEqual([]);
-    await call('images.move', { image_names: [second], board: board.board_id });
-    expect(services.session().actions.pending).toBe(0);
+    await app.call('images.move', { image_names: [second], board: board.board_id });
+    expect(app.services.session().actions.pending).toBe(0);
     expect(notices).toEqual([{ level: 'warning', message: expect.stringMatching(/no longer exist on the server/) }]);
   });
 
   it('exports a video’s MP4 byte for byte, and refuses to copy it to the clipboard as a picture', async () => {
     const [video] = (await videoItems()).map(itemName);
-    const out = join(dataDir, 'exported');
-    const started = await call<ExportJob>('images.export.start', {
+    const out = join(app.dataDir, 'exported');
+    const started = await app.call<ExportJob>('images.export.start', {
       source: { kind: 'names', image_names: [video] },
       out_dir: out,
       pattern: 'name',
       sidecar: false,
     });
     const done = await until('the export to finish', async () =>
-      (await call<ExportJob[]>('images.export.list', {})).find((job) => job.id === started.id && job.state === 'done'),
+      (await app.call<ExportJob[]>('images.export.list', {})).find((job) => job.id === started.id && job.state === 'done'),
     );
     expect(done).toMatchObject({ written: 1, failed: 0 });
     const original = new Uint8Array(await (await fetch(`${server.url}/api/v1/videos/i/${video}/full`)).arrayBuffer());
     expect(new Uint8Array(readFileSync(join(out, video!)))).toEqual(original);
 
-    const copy = await call<DesktopResult>('images.copy', { image_name: video });
+    const copy = await app.call<DesktopResult>('images.copy', { image_name: video });
     expect(copy).toMatchObject({ done: false, reason: expect.stringMatching(/video cannot go on the clipboard/) });
   });
 
   it('uploads an MP4 to the video routes and refuses QuickTime, non-H.264 and oversized files with reasons', async () => {
-    const dir = join(dataDir, 'drop');
+    const dir = join(app.dataDir, 'drop');
     const write = (name: string, bytes: Uint8Array) => {
       const path = join(dir, name);
       writeFileSync(path, bytes);
@@ -169,9 +160,9 @@ describe('videos behind the IPC contract', () => {
     const movie = write('movie.mp4', writeQuickTime({ width: 16, height: 16, frames: 2, fps: 2 }));
     const mpeg4 = write('mpeg4.mp4', writeNonH264Mp4({ width: 16, height: 16, frames: 2, fps: 2 }));
     const big = write('big.mp4', writeMp4({ width: 320, height: 240, frames: 4, fps: 4 }));
-    await call('uploads.start', { paths: [good, movie, mpeg4, big], board_id: null, category: 'user' });
+    await app.call('uploads.start', { paths: [good, movie, mpeg4, big], board_id: null, category: 'user' });
     const items = await until('the uploads to finish', async () => {
-      const list = await call<UploadItem[]>('uploads.list', {});
+      const list = await app.call<UploadItem[]>('uploads.list', {});
       return list.every((item) => item.state === 'done' || item.state === 'failed') ? list : null;
     });
     const byFile = new Map(items.map((item) => [item.file_name, item]));
@@ -185,16 +176,16 @@ describe('videos behind the IPC contract', () => {
   });
 
   it('waits out a busy server (429) and then uploads', async () => {
-    const path = join(dataDir, 'later.mp4');
+    const path = join(app.dataDir, 'later.mp4');
     writeFileSync(path, writeMp4({ width: 16, height: 16, frames: 2, fps: 2 }));
     server.faults.add({ pathPrefix: '/api/v1/videos/upload', errorRate: 1, errorStatus: 429, times: 1 });
-    await call('uploads.start', { paths: [path], board_id: null, category: 'user' });
+    await app.call('uploads.start', { paths: [path], board_id: null, category: 'user' });
     await until('the busy notice', async () =>
-      (await call<UploadItem[]>('uploads.list', {})).some((item) => item.state === 'queued' && /busy/.test(item.error ?? '')),
+      (await app.call<UploadItem[]>('uploads.list', {})).some((item) => item.state === 'queued' && /busy/.test(item.error ?? '')),
     );
     const done = await until(
       'the upload after the wait',
-      async () => (await call<UploadItem[]>('uploads.list', {})).find((item) => item.state === 'done'),
+      async () => (await app.call<UploadItem[]>('uploads.list', {})).find((item) => item.state === 'done'),
       15_000,
     );
     expect(serverVideo(done.image_name!)).toBeDefined();

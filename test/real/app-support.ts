@@ -346,6 +346,12 @@ export class Cleanup {
   add(step: () => unknown): void {
     this.steps.push(step);
   }
+  /** Stops the app, then removes its data folder, when the test ends; answers the app. */
+  app(app: App): App {
+    this.add(() => app.remove());
+    this.add(() => app.stop());
+    return app;
+  }
   async run(): Promise<void> {
     const errors: unknown[] = [];
     for (const step of this.steps.splice(0).reverse()) {

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'node:http';
 import { InvokeClient } from '../../src/main/api/client';
 import { ApiError } from '../../src/main/api/errors';
 import { mediaResponse } from '../../src/main/media';
 import { itemName } from '../../src/shared/ipc';
 import { writeMp4, writeNonH264Mp4 } from '../support/mp4';
+import { sendUploadHeaders } from '../support/upload-headers';
 import { ALL, Cleanup, REAL_URL, appTag, onRealServer, openApp, until, whenOnline, type App } from './app-support';
 
 /**
@@ -35,10 +35,7 @@ afterEach(async () => {
 });
 
 async function open(): Promise<App> {
-  const app = await openApp(REAL_URL, { start: true });
-  cleanup.add(() => app.remove());
-  cleanup.add(() => app.stop());
-  return app;
+  return cleanup.app(await openApp(REAL_URL, { start: true }));
 }
 
 async function uploadBehind(frames: number, fps: number): Promise<string> {
@@ -164,21 +161,10 @@ describe.skipIf(!onRealServer)('videos in the app against the real InvokeAI 6.14
 
   it('gets the real server’s early refusal of an upload every time: no `100 Continue`, the answer, no broken pipe', async () => {
     // The raw exchange: uvicorn answers a board it cannot find before asking for the body.
-    const raw = await new Promise<{ continued: boolean; status: number; connection: string | undefined }>((resolve, reject) => {
-      let continued = false;
-      const req = request(`${REAL_URL}/api/v1/videos/upload?video_category=user&is_intermediate=false&board_id=no-such-board`, {
-        method: 'POST',
-        headers: { expect: '100-continue', 'content-type': 'multipart/form-data; boundary=x', 'content-length': '4194304' },
-      });
-      req.on('continue', () => (continued = true));
-      req.on('response', (res) => {
-        res.resume();
-        resolve({ continued, status: res.statusCode ?? 0, connection: res.headers.connection });
-        req.destroy();
-      });
-      req.on('error', reject);
-      req.flushHeaders();
-    });
+    const raw = await sendUploadHeaders(
+      `${REAL_URL}/api/v1/videos/upload?video_category=user&is_intermediate=false&board_id=no-such-board`,
+      4 * 1024 * 1024,
+    );
     expect(raw).toMatchObject({ continued: false, status: 404 });
 
     // The app's client, with a body big enough to be still going when the connection closes.

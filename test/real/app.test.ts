@@ -50,10 +50,7 @@ afterEach(async () => {
 });
 
 async function open(url = REAL_URL, options: Parameters<typeof openApp>[1] = {}): Promise<App> {
-  const app = await openApp(url, options);
-  cleanup.add(() => app.remove());
-  cleanup.add(() => app.stop());
-  return app;
+  return cleanup.app(await openApp(url, options));
 }
 
 describe.skipIf(!onRealServer)('the app against the real InvokeAI 6.14.2', () => {

@@ -1,14 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../src/main/ipc/dispatch';
-import { createAppServices, type AppServices } from '../../src/main/services';
-import { memoryTokens } from '../../src/main/settings/settings';
-import type { Board, BoardList, EventPayload, GalleryQuery, ImagePage } from '../../src/shared/ipc';
 import { runTag } from '../contract/harness';
-import { ADMIN, MEMBER, UserApi } from '../contract/multiuser';
-import { until } from '../support/services';
+import { ADMIN, MEMBER, UserApi, signIn } from '../contract/multiuser';
+import { startSyncedApp, until, type SyncedApp } from '../support/services';
 
 /**
  * The app as a member of the real 6.14.2 in multi-user mode (CONTRACT_MULTIUSER_URL, started by
@@ -22,43 +15,18 @@ const tag = runTag();
 
 let admin: UserApi;
 let member: UserApi;
-let services: AppServices;
-let dataDir: string;
-const notices: EventPayload<'notice'>[] = [];
+let app: SyncedApp;
 const made = { shared: '', public: '', sharedImages: [] as string[], publicImage: '', ownImage: '' };
 
-async function call<T>(channel: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(services.handlers, channel, input, { describeError: services.describeError, validateOutputs: true });
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
-const board = async (id: string): Promise<Board> =>
-  (await call<BoardList>('boards.list', { include_archived: false })).boards.find((candidate) => candidate.board_id === id)!;
-const inView = async (boardId: string) =>
-  (
-    await call<ImagePage>('images.page', {
-      query: {
-        board: boardId,
-        categories: [],
-        starredOnly: false,
-        starredFirst: false,
-        search: '',
-        order: 'newest',
-      } satisfies GalleryQuery,
-      offset: 0,
-      limit: 50,
-    })
-  ).items
-    .map((item) => (item.kind === 'image' ? item.image_name : item.video_name))
-    .sort();
+/** A board's item names, sorted: the tests compare them as sets. */
+const inView = async (boardId: string) => (await app.inView(boardId)).sort();
 const serverImage = async (name: string): Promise<any> => (await admin.get(`/api/v1/images/i/${name}`)).json;
 
 describe.skipIf(!URL_)('the app as a member of a real multi-user server', () => {
   beforeAll(async () => {
-    const login = async (account: typeof ADMIN) =>
-      (await new UserApi(URL_, '').post('/api/v1/auth/login', { email: account.email, password: account.password })).json.token as string;
-    admin = new UserApi(URL_, await login(ADMIN));
-    const memberToken = await login(MEMBER);
+    const anonymous = new UserApi(URL_, '');
+    admin = new UserApi(URL_, await signIn(anonymous, ADMIN));
+    const memberToken = await signIn(anonymous, MEMBER);
     member = new UserApi(URL_, memberToken);
     const boardOf = async (name: string, visibility: string) => {
       const made = await admin.createBoard(`${tag} ${name}`);
@@ -74,48 +42,41 @@ describe.skipIf(!URL_)('the app as a member of a real multi-user server', () => 
     made.publicImage = (await admin.uploadOk({ boardId: made.public })).image_name;
     made.ownImage = (await member.uploadOk({})).image_name;
 
-    dataDir = mkdtempSync(join(tmpdir(), 'ivk-real-multiuser-'));
-    services = createAppServices({ rootDir: dataDir, serverUrl: URL_, tokens: memoryTokens(memberToken), probeIntervalMs: 200 });
-    services.onEvent((event, payload) => {
-      if (event === 'notice') notices.push(payload as EventPayload<'notice'>);
-    });
-    await services.start();
-    await services.session().sync.sync();
+    app = await startSyncedApp(URL_, memberToken, { prefix: 'ivk-real-multiuser-', probeIntervalMs: 200 });
   }, 120_000);
 
   afterAll(async () => {
-    await services?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await app?.close();
     await member?.cleanup();
     await admin?.cleanup();
   });
 
   it("brings the admin's shared and public boards into the member's cache, with their images and what the member may do", async () => {
-    const shared = await board(made.shared);
+    const shared = await app.board(made.shared);
     expect(shared).toMatchObject({ access: 'read_only', image_count: 1, asset_count: 1 });
     expect(shared.access_reason).toMatch(/is shared with you read-only by another user/);
-    expect((await board(made.public)).access).toBe('contribute');
+    expect((await app.board(made.public)).access).toBe('contribute');
     expect(await inView(made.shared)).toEqual([...made.sharedImages].sort());
     expect(await inView(made.public)).toEqual([made.publicImage]);
     // A second sync keeps them: the member's own name list lacks them, and that is no deletion.
-    expect((await services.session().sync.sync()).deleted).toBe(0);
+    expect((await app.services.session().sync.sync()).deleted).toBe(0);
     expect(await inView(made.shared)).toEqual([...made.sharedImages].sort());
   });
 
   it('refuses before any request what the server would refuse, and changes nothing', async () => {
-    await expect(call('images.star', { image_names: [made.sharedImages[0]], starred: true })).rejects.toThrow(/^not_allowed: /);
-    await expect(call('boards.rename', { board_id: made.public, name: 'taken' })).rejects.toThrow(/^not_allowed: /);
-    expect(services.session().cache.outbox.count()).toBe(0);
+    await expect(app.call('images.star', { image_names: [made.sharedImages[0]], starred: true })).rejects.toThrow(/^not_allowed: /);
+    await expect(app.call('boards.rename', { board_id: made.public, name: 'taken' })).rejects.toThrow(/^not_allowed: /);
+    expect(app.services.session().cache.outbox.count()).toBe(0);
     expect((await serverImage(made.sharedImages[0]!)).starred).toBe(false);
   });
 
   it('reports a refusal the server still gives, and undoes the change', async () => {
     // The admin makes the public board read-only for others after the app's last sync.
     await admin.patch(`/api/v1/boards/${made.public}`, { board_visibility: 'shared' });
-    await call('images.move', { image_names: [made.ownImage], board: made.public });
-    await until('the refusal', () => notices.find((notice) => /Not authorized to modify this board/.test(notice.message)), 20_000);
-    await until('the move undone', () => services.session().cache.imageDetails(made.ownImage)?.image.board_id === null, 20_000);
+    await app.call('images.move', { image_names: [made.ownImage], board: made.public });
+    await until('the refusal', () => app.notices.find((notice) => /Not authorized to modify this board/.test(notice.message)), 20_000);
+    await until('the move undone', () => app.cached(made.ownImage)?.board_id === null, 20_000);
     expect((await serverImage(made.ownImage)).board_id).toBeNull();
-    await until('the board read-only', async () => (await board(made.public)).access === 'read_only', 20_000);
+    await until('the board read-only', async () => (await app.board(made.public)).access === 'read_only', 20_000);
   });
 });

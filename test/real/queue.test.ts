@@ -27,9 +27,7 @@ afterEach(async () => {
 });
 
 async function open(): Promise<App> {
-  const app = await openApp(REAL_URL, { start: true });
-  cleanup.add(() => app.remove());
-  cleanup.add(() => app.stop());
+  const app = cleanup.app(await openApp(REAL_URL, { start: true }));
   await whenOnline(app);
   return app;
 }

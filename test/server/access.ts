@@ -25,6 +25,14 @@ export function canFillBoard(caller: Caller, board: BoardRecord): boolean {
   return caller.is_admin || board.user_id === caller.user_id || board.board_visibility === 'public';
 }
 
+/** An upload's board, checked before the file is looked at: only a public board takes others' uploads. */
+export function assertUploadBoard(caller: Caller, gallery: GalleryStore, boardId: string | null): void {
+  if (boardId === null) return;
+  const board = gallery.getBoard(boardId);
+  if (!board) throw new HttpError(404, BOARD_NOT_FOUND);
+  if (!canFillBoard(caller, board)) throw new HttpError(403, 'Not authorized to upload to this board');
+}
+
 /** Rename, archive, re-share or delete a board: admin or owner only. */
 export function canManageBoard(caller: Caller, board: BoardRecord): boolean {
   return caller.is_admin || board.user_id === caller.user_id;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { BoardSeed, Gallery, ImageCategory, ImageOrigin, ImageSeed } from './data/gallery';
 import { imageGraph, imageWorkflow } from './data/gallery';
 import { nowTimestamp } from './data/timestamps';
+import { applyChanges, type RecordChanges, type RecordFilters } from './records';
 import { SYSTEM_USER_ID } from './identity';
 import { VideoStore, type VideoRecord } from './video-store';
 
@@ -45,17 +46,8 @@ export interface BoardRecord {
   board_visibility: BoardVisibility;
 }
 
-export interface ImageQuery {
+export interface ImageQuery extends RecordFilters {
   image_origin?: ImageOrigin | null;
-  categories?: readonly ImageCategory[] | null;
-  is_intermediate?: boolean | null;
-  /** A board id, `'none'` for Uncategorized, or null/undefined for every board. */
-  board_id?: string | null;
-  starred_first?: boolean;
-  order_dir?: Direction;
-  search_term?: string | null;
-  /** Only this user's images (a non-admin's list without a board, or of Uncategorized); null for all. */
-  owner?: string | null;
 }
 
 export interface BoardStats {
@@ -297,28 +289,10 @@ export class GalleryStore {
     return { moved, affectedBoards: [...boards] };
   }
 
-  updateImage(
-    name: string,
-    changes: { image_category?: ImageCategory; session_id?: string; is_intermediate?: boolean; starred?: boolean },
-  ): ImageRecord | undefined {
+  /** Applies a PATCH's changes; `updated_at` moves when the category or a flag changes value. */
+  updateImage(name: string, changes: RecordChanges<'image_category'>): ImageRecord | undefined {
     const r = this.images.get(name);
-    if (!r) return undefined;
-    let touched = false;
-    if (changes.image_category !== undefined) {
-      touched ||= r.image_category !== changes.image_category;
-      r.image_category = changes.image_category;
-    }
-    if (changes.session_id !== undefined) r.session_id = changes.session_id;
-    if (changes.is_intermediate !== undefined) {
-      touched ||= r.is_intermediate !== changes.is_intermediate;
-      r.is_intermediate = changes.is_intermediate;
-    }
-    if (changes.starred !== undefined) {
-      touched ||= r.starred !== changes.starred;
-      r.starred = changes.starred;
-    }
-    if (touched) r.updated_at = nowTimestamp();
-    return r;
+    return r && applyChanges(r, changes, ['image_category', 'is_intermediate', 'starred']);
   }
 
   deleteImages(names: readonly string[]): { deleted: string[]; missing: string[]; affectedBoards: string[] } {

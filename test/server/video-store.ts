@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { ImageCategory, ImageOrigin } from './data/gallery';
 import { nowTimestamp } from './data/timestamps';
+import { applyChanges, type RecordChanges, type RecordFilters } from './records';
 import { renderMp4, type VideoSeed } from './data/videos';
 import { SYSTEM_USER_ID } from './identity';
 import { Lru, thumbnailSize } from './imaging';
-import type { Direction } from './store';
 import { firstFrame, probeMp4 } from './video-probe';
 
 /** Where a video's bytes come from: an upload, or written on demand from a seed. */
@@ -27,17 +27,8 @@ export interface VideoRecord extends Omit<VideoSeed, 'metadata' | 'colour_seed' 
   user_id: string;
 }
 
-export interface VideoQuery {
+export interface VideoQuery extends RecordFilters {
   video_origin?: ImageOrigin | null;
-  categories?: readonly ImageCategory[] | null;
-  is_intermediate?: boolean | null;
-  /** A board id, `'none'` for Uncategorized, or null/undefined for every board. */
-  board_id?: string | null;
-  starred_first?: boolean;
-  order_dir?: Direction;
-  search_term?: string | null;
-  /** Only this user's videos (a non-admin's list without a board, or of Uncategorized); null for all. */
-  owner?: string | null;
 }
 
 export interface NewVideo {
@@ -143,32 +134,33 @@ export class VideoStore {
     return record;
   }
 
+  /** A generated clip, as a test makes one behind the app's back: external, `user`, no metadata. */
+  addClip(clip: {
+    width: number;
+    height: number;
+    duration: number;
+    fps: number;
+    colour_seed: number;
+    board_id?: string | null;
+    user_id?: string;
+  }): VideoRecord {
+    const { colour_seed, board_id = null, ...rest } = clip;
+    return this.add({
+      ...rest,
+      video_origin: 'external',
+      video_category: 'user',
+      is_intermediate: false,
+      board_id,
+      session_id: null,
+      metadata: null,
+      source: { kind: 'seed', colour_seed },
+    });
+  }
+
   /** Applies a PATCH's changes; `updated_at` moves when a value changes (the real trigger). */
-  update(
-    name: string,
-    changes: { video_category?: ImageCategory; session_id?: string; is_intermediate?: boolean; starred?: boolean },
-  ): VideoRecord | undefined {
+  update(name: string, changes: RecordChanges<'video_category'>): VideoRecord | undefined {
     const v = this.videos.get(name);
-    if (!v) return undefined;
-    let touched = false;
-    if (changes.video_category !== undefined) {
-      touched ||= v.video_category !== changes.video_category;
-      v.video_category = changes.video_category;
-    }
-    if (changes.session_id !== undefined) {
-      touched ||= v.session_id !== changes.session_id;
-      v.session_id = changes.session_id;
-    }
-    if (changes.is_intermediate !== undefined) {
-      touched ||= v.is_intermediate !== changes.is_intermediate;
-      v.is_intermediate = changes.is_intermediate;
-    }
-    if (changes.starred !== undefined) {
-      touched ||= v.starred !== changes.starred;
-      v.starred = changes.starred;
-    }
-    if (touched) v.updated_at = nowTimestamp();
-    return v;
+    return v && applyChanges(v, changes, ['video_category', 'session_id', 'is_intermediate', 'starred']);
   }
 
   /** Puts a video on a board (null: Uncategorized); answers the board it was on. */

@@ -409,8 +409,8 @@ function encode(options: Mp4Options): { sps: Buffer; pps: Buffer; samples: Buffe
   return { sps: sequenceParameterSet(options.width, options.height), pps: pictureParameterSet(), samples };
 }
 
-/** A real H.264 MP4 file (see the module comment). */
-export function writeMp4(options: Mp4Options): Buffer {
+/** The H.264 track and its samples, for any container brand. */
+function h264Track(options: Mp4Options): { track: Track; samples: Buffer[] } {
   const { sps, pps, samples } = encode(options);
   const track: Track = {
     width: options.width,
@@ -419,6 +419,12 @@ export function writeMp4(options: Mp4Options): Buffer {
     sampleSizes: samples.map((sample) => sample.length),
     sampleEntry: visualSampleEntry('avc1', options.width, options.height, avcC(sps, pps)),
   };
+  return { track, samples };
+}
+
+/** A real H.264 MP4 file (see the module comment). */
+export function writeMp4(options: Mp4Options): Buffer {
+  const { track, samples } = h264Track(options);
   return mux(MP4_BRANDS, track, samples);
 }
 
@@ -446,14 +452,7 @@ export function writeNonH264Mp4(options: Mp4Options): Buffer {
 
 /** The same H.264 stream in a QuickTime file: major brand `qt  `, which MP4-only servers refuse. */
 export function writeQuickTime(options: Mp4Options): Buffer {
-  const { sps, pps, samples } = encode(options);
-  const track: Track = {
-    width: options.width,
-    height: options.height,
-    fps: options.fps,
-    sampleSizes: samples.map((sample) => sample.length),
-    sampleEntry: visualSampleEntry('avc1', options.width, options.height, avcC(sps, pps)),
-  };
+  const { track, samples } = h264Track(options);
   return mux({ major: 'qt  ', minor: 0x200, compatible: ['qt  '] }, track, samples);
 }
 

@@ -3,7 +3,7 @@ import type { Board, BoardList, BoardScope } from '../../shared/ipc';
 import { ASSET_CATEGORIES, ImageCategoryValues, type ImageCategory } from '../../shared/models';
 import { boardAccess, type Access, type Viewer } from '../account/access';
 import { batches, placeholders, type Db } from './db';
-import { timeMs } from './images';
+import { timeMs } from './upsert';
 import { videoCounts } from './videos';
 
 /**

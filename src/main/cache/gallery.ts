@@ -4,7 +4,7 @@ import { placeholders, type Db, type Params } from './db';
 import { IMAGE_COLUMNS, galleryItemFromRow, type ImageRow } from './images';
 import { parseQuery } from '../../shared/query';
 import { matchPlan, type Shares, type StarFilter } from './search';
-import { compileSearch, isEmptyPlan, type FieldPlan } from './search-fields';
+import { compileSearch, isEmptyPlan, type Driver, type FacetEstimate, type FieldPlan } from './search-fields';
 
 /**
  * The gallery's reads: a page of any view, and its exact size.
@@ -12,9 +12,10 @@ import { compileSearch, isEmptyPlan, type FieldPlan } from './search-fields';
  * Every page is a walk in gallery order that stops at LIMIT. Without search text the walk is an
  * index range chosen for the view's shape (board or not, starred or not); with search text it is
  * FTS5's own rowid-ordered walk of the matches, with the view's narrow filters inside the match
- * and its broad ones checked on the joined rows (see search.ts). "Starred first" is two walks,
- * the starred images then the rest, split at the number of starred images in the view (see
- * listImages).
+ * and its broad ones checked on the joined rows (see search.ts), or for field terms alone one of
+ * the reads fieldRoute chooses. "Starred first" is two walks, the starred images then the rest,
+ * split at the number of starred images in the view (see listImages); a search's starred walk
+ * reads the starred images' own index (migration 9).
  */
 
 const VISIBLE = 'i.deleted = 0 AND i.is_intermediate = 0';
@@ -83,12 +84,11 @@ function fieldPlan(search: string): FieldPlan {
 export const DRIVE_BELOW = 4000;
 
 /** The rarest term's index read, when it is rare enough to start from (see DRIVE_BELOW). */
-function chooseDriver(db: Db, plan: FieldPlan, driveBelow: number): FieldPlan['drivers'][number] | null {
-  let best: FieldPlan['drivers'][number] | null = null;
+function chooseDriver(counts: GalleryCounts, plan: FieldPlan, driveBelow: number): Driver | null {
+  let best: Driver | null = null;
   let fewest = driveBelow;
   for (const driver of plan.drivers) {
-    const n =
-      db.get<{ n: number }>('search term size', `SELECT count(*) AS n FROM (${driver.sql} LIMIT ?)`, [...driver.params, fewest])?.n ?? 0;
+    const n = driver.estimate ? counts.facetTotal(driver.estimate) : counts.termSize(driver, fewest);
     if (n < fewest) {
       best = driver;
       fewest = n;
@@ -102,26 +102,32 @@ function chooseDriver(db: Db, plan: FieldPlan, driveBelow: number): FieldPlan['d
  * (every indexed image has a metadata row: see the schema), so a failing field term costs one
  * lookup in the narrow index and never reads the image row.
  */
-function ftsSource(metadata: boolean): string {
+function ftsSource(table: SearchIndex, metadata: boolean): string {
   return metadata
-    ? 'images_fts AS f CROSS JOIN image_metadata AS m ON m.image_id = f.rowid CROSS JOIN images AS i ON i.id = f.rowid'
-    : 'images_fts AS f CROSS JOIN images AS i ON i.id = f.rowid';
+    ? `${table} AS f CROSS JOIN image_metadata AS m ON m.image_id = f.rowid CROSS JOIN images AS i ON i.id = f.rowid`
+    : `${table} AS f CROSS JOIN images AS i ON i.id = f.rowid`;
 }
+
+/**
+ * The search index a walk reads: the starred images have their own (migration 9), since a search
+ * matching few of them would otherwise walk every image's index to find them all.
+ */
+type SearchIndex = 'images_fts' | 'starred_fts';
 
 /** Metadata by image (a rowid lookup: since migration 8 the row is small, its document compressed). */
 export const METADATA_JOIN = 'LEFT JOIN image_metadata AS m ON m.image_id = i.id';
 
-/** FROM, WHERE and parameters of a view narrowed by field terms only (no FTS5 match). */
+/**
+ * FROM, WHERE and parameters of a view narrowed by field terms only, read from `driver` (a rare
+ * term's index) or, without one, by walking the view's gallery index and checking each row.
+ */
 function fieldSource(
-  db: Db,
-  counts: GalleryCounts,
   query: GalleryQuery,
   stars: StarFilter,
   fields: FieldPlan,
-  driveBelow = counts.driveBelow,
+  driver: Driver | null,
 ): { from: string; where: string; params: Params } {
   const { clauses, params } = filters(query);
-  const driver = chooseDriver(db, fields, driveBelow);
   const from = driver
     ? `(${driver.sql}) AS d CROSS JOIN images AS i ON i.id = d.image_id`
     : `images AS i INDEXED BY ${indexFor(query, stars)}`;
@@ -132,6 +138,54 @@ function fieldSource(
   };
 }
 
+/** Sizes with more matching values than this are not worth an FTS5 OR: the term stays a row check. */
+const MAX_SIZE_TOKENS = 16;
+
+/**
+ * The `fields` tokens a walk matches: the name tokens, and for each required size, ratio, w or h
+ * term the OR of the tokens of the sizes the gallery holds that pass it (`"z0x0"`, which no image
+ * has, when none does). Even a third of the gallery is worth walking: the walk then joins only
+ * rows of those sizes, and joined rows are random reads (`steps:50 ratio:portrait`, starred walk:
+ * 2.3 ms walking the sizes, 6–16 ms checking every starred image). The index holds only images
+ * with metadata, which any word needs; a search of field terms alone uses size tokens only while
+ * every visible image has its metadata (during a first sync the others would be missed).
+ */
+function walkTokens(counts: GalleryCounts, fields: FieldPlan): string[] {
+  if (fields.sizes.length === 0 || (fields.include === null && !counts.allIndexed())) return fields.tokens;
+  const known = counts.sizes();
+  const tokens = fields.sizes.flatMap((test) => {
+    const passing = known.filter((size) => test(size.width, size.height));
+    if (passing.length > MAX_SIZE_TOKENS) return [];
+    const terms = passing.map((size) => `"z${size.width}x${size.height}"`);
+    return [`fields : (${terms.length > 0 ? terms.join(' OR ') : '"z0x0"'})`];
+  });
+  return [...fields.tokens, ...tokens];
+}
+
+/**
+ * How a search without words is read: from its rarest term's index when one is rare enough (see
+ * DRIVE_BELOW), else by an FTS5 walk of its field tokens (`match`), else (no name or size term:
+ * `steps:50 ratio:portrait`) by walking the view's gallery index. The token walk reads only the
+ * images holding the token, in gallery order, where the index walk reads and checks every image
+ * of the view: for `scheduler:euler_a w:>1000` (one starred image in 24 matches) the starred walk
+ * read ~4,800 rows, each a random read of the image row and its metadata (17–29 ms at 1M).
+ *
+ * Newest first, a date term ending before the newest image keeps the index walk: FTS5 walks
+ * backwards from the end of its doclists to the span instead of seeking to it (`base:sd-1
+ * date:2024-01..2024-03`: 17 ms, against 2 ms in the index, which seeks).
+ */
+function fieldRoute(
+  counts: GalleryCounts,
+  query: GalleryQuery,
+  fields: FieldPlan,
+  driveBelow = counts.driveBelow,
+): { driver: Driver | null } | 'match' {
+  const driver = chooseDriver(counts, fields, driveBelow);
+  if (driver !== null || walkTokens(counts, fields).length === 0) return { driver };
+  const endsEarly = query.order === 'newest' && fields.ids.to !== null && fields.ids.to <= counts.newestId();
+  return endsEarly ? { driver: null } : 'match';
+}
+
 /**
  * Free text with a field term this rare (`fox seed:1234`) starts from the term's index and asks
  * FTS5 about each of its images (a rowid lookup per term), instead of walking every match of the
@@ -139,17 +193,22 @@ function fieldSource(
  */
 const PROBE_BELOW = 500;
 
+/** The shares of a view of the whole gallery (no filter to plan). */
+const NO_SHARES: Shares = { board: 1, categories: 1, starred: 0 };
+
 function probedSource(
-  db: Db,
   counts: GalleryCounts,
   query: GalleryQuery,
   stars: StarFilter,
   fields: FieldPlan,
-  match: string,
 ): { from: string; where: string; params: Params } | null {
-  const driver = chooseDriver(db, fields, Math.min(PROBE_BELOW, counts.driveBelow));
+  if (fields.include === null) return null;
+  const driver = chooseDriver(counts, fields, Math.min(PROBE_BELOW, counts.driveBelow));
   if (driver === null) return null;
   const { clauses, params } = filters(query);
+  // Only the words are asked of FTS5: the view's filters and the field terms are checked on the
+  // row itself, where each probe of a flags token would be one more doclist seek.
+  const match = matchPlan(fields.include, [], fields.exclude, { board: 'all', categories: [] }, 'any', NO_SHARES).match;
   return {
     from: `(${driver.sql}) AS d CROSS JOIN images AS i ON i.id = d.image_id ${fields.metadata ? METADATA_JOIN : ''}`,
     where: [
@@ -177,6 +236,36 @@ function rowidSpan(fields: FieldPlan): { where: string[]; params: Params } {
   return { where, params };
 }
 
+/**
+ * An FTS5 walk: the words and/or field tokens matched, the rest checked on the joined rows.
+ * `reading` says the caller reads every match's row whatever the plan (facets do).
+ */
+function matchSource(counts: GalleryCounts, query: GalleryQuery, stars: StarFilter, fields: FieldPlan, shares: Shares, reading = false) {
+  // Walking starred_fts, the stars need no term of their own.
+  const table: SearchIndex = stars === 'starred' ? 'starred_fts' : 'images_fts';
+  const joined = reading || fields.where.length > 0 || fields.ids.from !== null || fields.ids.to !== null;
+  const plan = matchPlan(
+    fields.include,
+    walkTokens(counts, fields),
+    fields.exclude,
+    query,
+    stars === 'starred' ? 'any' : stars,
+    shares,
+    joined,
+  );
+  const span = rowidSpan(fields);
+  const where = [...plan.where, ...fields.where, ...span.where];
+  return {
+    table,
+    match: plan.match,
+    /** Nothing to check on the rows: FTS5 alone answers. */
+    bare: where.length === 0,
+    from: ftsSource(table, fields.metadata),
+    where: [`${table} MATCH ?`, ...where].join(' AND '),
+    params: [plan.match, ...plan.params, ...fields.params, ...span.params],
+  };
+}
+
 /** One walk: the view narrowed to `stars`, from `offset`, at most `limit` rows. */
 function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFilter, offset: number, limit: number): GalleryItem[] {
   if (limit <= 0) return [];
@@ -194,10 +283,11 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
       )
       .map(galleryItemFromRow);
   }
-  if (fields.include === null) {
+  const route = fields.include === null ? fieldRoute(counts, query, fields) : 'match';
+  if (route !== 'match') {
     // The page's ids first, then their rows: a term read from its index sorts its matches, and
     // sorting ids is much cheaper than sorting whole rows.
-    const { from, where, params } = fieldSource(db, counts, query, stars, fields);
+    const { from, where, params } = fieldSource(query, stars, fields, route.driver);
     return db
       .all<ImageRow>(
         'field search page',
@@ -208,8 +298,8 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
       )
       .map(galleryItemFromRow);
   }
-  const plan = matchPlan(fields.include, fields.tokens, fields.exclude, query, stars, counts.shares(query));
-  const probed = probedSource(db, counts, query, stars, fields, plan.match);
+  const source = matchSource(counts, query, stars, fields, counts.shares(query));
+  const probed = probedSource(counts, query, stars, fields);
   if (probed) {
     return db
       .all<ImageRow>(
@@ -221,29 +311,26 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
       )
       .map(galleryItemFromRow);
   }
-  const where = [...plan.where, ...fields.where];
-  if (where.length === 0) {
+  if (source.bare) {
     // FTS5 alone walks the view in its rowid order and stops at LIMIT; only the page's rows are
     // then read from the table.
     return db
       .all<ImageRow>(
         'search page',
         `SELECT ${IMAGE_SELECT} FROM images AS i WHERE i.id IN (
-           SELECT rowid FROM images_fts WHERE images_fts MATCH ? ORDER BY rowid ${order} LIMIT ? OFFSET ?
+           SELECT rowid FROM ${source.table} WHERE ${source.table} MATCH ? ORDER BY rowid ${order} LIMIT ? OFFSET ?
          ) ORDER BY i.id ${order}`,
-        [plan.match, limit, offset],
+        [source.match, limit, offset],
       )
       .map(galleryItemFromRow);
   }
   // CROSS JOIN keeps FTS5 as the outer loop, so its rowid order is still the result order and
   // the walk still stops at LIMIT; the broad filters and field terms are checked on each joined row.
-  const span = rowidSpan(fields);
   return db
     .all<ImageRow>(
       'search page',
-      `SELECT ${IMAGE_SELECT} FROM ${ftsSource(fields.metadata)}
-       WHERE images_fts MATCH ? AND ${[...where, ...span.where].join(' AND ')} ORDER BY f.rowid ${order} LIMIT ? OFFSET ?`,
-      [plan.match, ...plan.params, ...fields.params, ...span.params, limit, offset],
+      `SELECT ${IMAGE_SELECT} FROM ${source.from} WHERE ${source.where} ORDER BY f.rowid ${order} LIMIT ? OFFSET ?`,
+      [...source.params, limit, offset],
     )
     .map(galleryItemFromRow);
 }
@@ -255,33 +342,28 @@ function count(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFi
     const { where, params } = countsFilter(query, stars);
     return db.get<{ n: number }>('gallery count', `SELECT coalesce(sum(n), 0) AS n FROM image_counts ${where}`, params)?.n ?? 0;
   }
-  if (fields.include === null) {
-    // A count reads every match, in any order: starting from a term's index pays off until the
-    // term covers about half the gallery (a quarter of the images read for `model:x` of four).
-    const driveBelow = Math.max(counts.driveBelow, Math.floor(counts.visibleTotal() / 2));
-    const { from, where, params } = fieldSource(db, counts, query, stars, fields, driveBelow);
+  // A count reads every match, in any order: starting from a term's index pays off until the
+  // term covers about half the gallery (a quarter of the images read for `model:x` of four).
+  const driveBelow = Math.max(counts.driveBelow, Math.floor(counts.visibleTotal() / 2));
+  const route = fields.include === null ? fieldRoute(counts, query, fields, driveBelow) : 'match';
+  if (route !== 'match') {
+    const { from, where, params } = fieldSource(query, stars, fields, route.driver);
     return db.get<{ n: number }>('field search count', `SELECT count(*) AS n FROM ${from} WHERE ${where}`, params)?.n ?? 0;
   }
-  const plan = matchPlan(fields.include, fields.tokens, fields.exclude, query, stars, shares);
-  const probed = probedSource(db, counts, query, stars, fields, plan.match);
+  const source = matchSource(counts, query, stars, fields, shares);
+  const probed = probedSource(counts, query, stars, fields);
   if (probed) {
     return (
       db.get<{ n: number }>('probed search count', `SELECT count(*) AS n FROM ${probed.from} WHERE ${probed.where}`, probed.params)?.n ?? 0
     );
   }
-  const where = [...plan.where, ...fields.where];
-  if (where.length === 0) {
-    return db.get<{ n: number }>('search count', 'SELECT count(*) AS n FROM images_fts WHERE images_fts MATCH ?', [plan.match])?.n ?? 0;
+  if (source.bare) {
+    return (
+      db.get<{ n: number }>('search count', `SELECT count(*) AS n FROM ${source.table} WHERE ${source.table} MATCH ?`, [source.match])?.n ??
+      0
+    );
   }
-  const span = rowidSpan(fields);
-  return (
-    db.get<{ n: number }>(
-      'search count',
-      `SELECT count(*) AS n FROM ${ftsSource(fields.metadata)}
-       WHERE images_fts MATCH ? AND ${[...where, ...span.where].join(' AND ')}`,
-      [plan.match, ...plan.params, ...fields.params, ...span.params],
-    )?.n ?? 0
-  );
+  return db.get<{ n: number }>('search count', `SELECT count(*) AS n FROM ${source.from} WHERE ${source.where}`, source.params)?.n ?? 0;
 }
 
 /** A searched view as SQL parts: `i` is the image row and `m` its metadata (joined when `metadata`). */
@@ -298,19 +380,13 @@ export interface SearchedSource {
 export function searchedSource(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFilter): SearchedSource | null {
   const fields = fieldPlan(query.search);
   if (isEmptyPlan(fields)) return null;
-  if (fields.include === null) {
-    const { from, where, params } = fieldSource(db, counts, query, stars, fields);
+  const route = fields.include === null ? fieldRoute(counts, query, fields) : 'match';
+  if (route !== 'match') {
+    const { from, where, params } = fieldSource(query, stars, fields, route.driver);
     return { from, where, params, newestFirst: 'i.id DESC', metadata: fields.metadata };
   }
-  const plan = matchPlan(fields.include, fields.tokens, fields.exclude, query, stars, counts.shares(query));
-  const span = rowidSpan(fields);
-  return {
-    from: ftsSource(fields.metadata),
-    where: ['images_fts MATCH ?', ...plan.where, ...fields.where, ...span.where].join(' AND '),
-    params: [plan.match, ...plan.params, ...fields.params, ...span.params],
-    newestFirst: 'f.rowid DESC',
-    metadata: fields.metadata,
-  };
+  const { from, where, params } = matchSource(counts, query, stars, fields, counts.shares(query), true);
+  return { from, where, params, newestFirst: 'f.rowid DESC', metadata: fields.metadata };
 }
 
 /** The rows of `image_counts` a view covers. */
@@ -340,6 +416,8 @@ export function countsFilter(query: Pick<GalleryQuery, 'board' | 'categories'>, 
 export class GalleryCounts {
   private generation = -1;
   private readonly memo = new Map<string, number>();
+  private knownSizes: { width: number; height: number }[] | null = null;
+  private sizesGeneration = -1;
 
   /** @param driveBelow see DRIVE_BELOW (tests lower it to walk every field search). */
   constructor(
@@ -362,6 +440,55 @@ export class GalleryCounts {
       categories: this.visible({ board: 'all', categories: query.categories }, 'any') / total,
       starred: this.visible({ board: 'all', categories: [] }, 'starred') / total,
     };
+  }
+
+  /** How many visible images hold the facet values `estimate` picks (a LoRA counted per image). */
+  facetTotal(estimate: FacetEstimate): number {
+    return this.remember(['facets', estimate.sql, estimate.params], () => {
+      const sql = `SELECT coalesce(sum(n), 0) AS n FROM facet_counts WHERE ${estimate.sql}`;
+      return this.db.get<{ n: number }>('search term size', sql, estimate.params)?.n ?? 0;
+    });
+  }
+
+  /** How many images `driver` lists, counted up to `limit` (a broad `steps:50` reads 4,000 index entries). */
+  termSize(driver: Driver, limit: number): number {
+    return this.remember(['term', driver.sql, driver.params, limit], () => {
+      const sql = `SELECT count(*) AS n FROM (${driver.sql} LIMIT ?)`;
+      return this.db.get<{ n: number }>('search term size', sql, [...driver.params, limit])?.n ?? 0;
+    });
+  }
+
+  /** Whether every visible image has its metadata, so is in the search index. */
+  allIndexed(): boolean {
+    return (
+      this.remember(['todo'], () => {
+        const sql =
+          'SELECT EXISTS (SELECT 1 FROM images INDEXED BY images_metadata_todo WHERE metadata_state = 0 AND deleted = 0 AND is_intermediate = 0) AS n';
+        return this.db.get<{ n: number }>('metadata to fetch', sql)?.n ?? 0;
+      }) === 0
+    );
+  }
+
+  /** The sizes of the visible images, from facet_counts. */
+  sizes(): { width: number; height: number }[] {
+    const generation = this.db.generation;
+    if (this.knownSizes === null || this.sizesGeneration !== generation) {
+      const rows = this.db.all<{ value: string; n: number }>(
+        'known sizes',
+        "SELECT value, sum(n) AS n FROM facet_counts WHERE facet = 'size' GROUP BY value",
+      );
+      this.knownSizes = rows.flatMap(({ value, n }) => {
+        const match = /^(\d+)x(\d+)$/.exec(value);
+        return match && n > 0 ? [{ width: Number(match[1]), height: Number(match[2]) }] : [];
+      });
+      this.sizesGeneration = generation;
+    }
+    return this.knownSizes;
+  }
+
+  /** The id of the newest image (visible or not): where a newest-first FTS5 walk starts. */
+  newestId(): number {
+    return this.remember(['newest'], () => this.db.get<{ id: number | null }>('newest image', 'SELECT max(id) AS id FROM images')?.id ?? 0);
   }
 
   /** Every visible image. */

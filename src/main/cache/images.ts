@@ -1,8 +1,9 @@
-import { parseServerTime, type ImageDTO } from '../../shared/invokeai';
+import type { ImageDTO } from '../../shared/invokeai';
 import type { GalleryItem } from '../../shared/ipc';
 import type { ImageCategory, IvkImage } from '../../shared/models';
 import { batches, placeholders, type Db, type Params } from './db';
-import { SLOTS_PER_MS } from './migrations';
+import { urlOf } from './urls';
+import { upsertRows, type GalleryRow, type RowKind, type UpsertOptions, type UpsertResult } from './upsert';
 
 /** The images table's columns as IvkImage needs them, in the order every read selects them. */
 export const IMAGE_COLUMNS = `image_name, board_id, category, width, height, created_at, updated_at, starred,
@@ -44,8 +45,8 @@ export function imageFromRow(row: ImageRow): IvkImage {
     updated_at: row.updated_at === null ? null : new Date(row.updated_at),
     starred: row.starred === 1,
     metadata: null,
-    thumbnail_url: row.thumbnail_url,
-    image_url: row.image_url,
+    thumbnail_url: urlOf('image', row.image_name, 'thumbnail', row.thumbnail_url),
+    image_url: urlOf('image', row.image_name, 'full', row.image_url),
     is_intermediate: row.is_intermediate === 1,
     workflow_id: row.workflow_id,
     node_id: row.node_id,
@@ -69,144 +70,41 @@ export function galleryItemFromRow(row: ImageRow): GalleryItem {
     updated_at: row.updated_at === null ? null : new Date(row.updated_at),
     starred: row.starred === 1,
     metadata: null,
-    thumbnail_url: row.thumbnail_url,
-    video_url: row.image_url,
+    thumbnail_url: urlOf('video', row.image_name, 'thumbnail', row.thumbnail_url),
+    video_url: urlOf('video', row.image_name, 'full', row.image_url),
     is_intermediate: row.is_intermediate === 1,
     node_id: row.node_id,
     session_id: row.session_id,
   };
 }
 
-/** Milliseconds since the epoch of a server timestamp (zone-less UTC), or null. */
-export function timeMs(value: string | null | undefined): number | null {
-  if (!value) return null;
-  const ms = parseServerTime(value)?.getTime();
-  return ms === undefined ? null : ms;
+export type { UpsertOptions, UpsertResult } from './upsert';
+
+/** An ImageDTO as a gallery row. */
+function imageRow(dto: ImageDTO): GalleryRow {
+  return {
+    kind: 'image',
+    dto,
+    name: dto.image_name,
+    category: dto.image_category,
+    url: dto.image_url,
+    origin: dto.image_origin,
+    subfolder: dto.image_subfolder,
+    duration: null,
+    fps: null,
+  };
 }
-
-const MAX_MS = Math.floor(Number.MAX_SAFE_INTEGER / SLOTS_PER_MS) - 1;
-
-/** The creation time an id is made from, clamped so every id stays an exact JS number. */
-function createdMs(dto: ImageDTO): number {
-  return Math.min(Math.max(timeMs(dto.created_at) ?? 0, 0), MAX_MS);
-}
-
-export interface UpsertOptions {
-  /**
-   * Leave rows written at or after this wall-clock time as they are: an action or a live event
-   * changed them after the snapshot these DTOs belong to was taken.
-   */
-  skipTouchedSince?: number;
-}
-
-/** What an upsert changed, for the sync summary. */
-export interface UpsertResult {
-  added: string[];
-  /** Existing images whose board changed. */
-  moved: string[];
-  /** Existing images whose star, category or intermediate flag changed. */
-  updated: string[];
-  /** Existing rows left alone because of `skipTouchedSince`. */
-  skipped: string[];
-}
-
-interface ExistingRow {
-  id: number;
-  board_id: string | null;
-  category: string;
-  starred: number;
-  is_intermediate: number;
-  touched_at: number;
-}
-
-const UPDATE_SQL = `UPDATE images SET board_id = ?, category = ?, starred = ?, is_intermediate = ?, updated_at = ?,
-  width = ?, height = ?, image_url = ?, thumbnail_url = ?, image_origin = ?, session_id = ?, node_id = ?,
-  has_workflow = ?, image_subfolder = ?, touched_at = ? WHERE id = ?`;
-const INSERT_SQL = `INSERT INTO images (id, image_name, board_id, category, starred, is_intermediate, updated_at,
-  width, height, image_url, thumbnail_url, image_origin, session_id, node_id, has_workflow, image_subfolder,
-  touched_at, created_at) VALUES (${placeholders(18)})`;
 
 /**
- * Writes ImageDTOs, a thousand per transaction. New images get an id from their creation time
- * (see SLOTS_PER_MS); existing ones keep theirs, and a tombstone stays a tombstone until the
- * server stops listing the image.
+ * Images go a thousand per transaction, and every one given is written, unchanged ones too: the
+ * image sync sends only images it found changed, and a live event's write must move touched_at
+ * (see skipTouchedSince).
  */
+const IMAGE_ROWS: RowKind<ImageDTO> = { toRow: imageRow, label: 'upsert images', perTransaction: 1000, skipUnchanged: false };
+
+/** Writes ImageDTOs (see upsertRows). */
 export function upsertImages(db: Db, dtos: readonly ImageDTO[], options: UpsertOptions = {}): UpsertResult {
-  const result: UpsertResult = { added: [], moved: [], updated: [], skipped: [] };
-  const now = Date.now();
-  for (const batch of batches(dtos)) {
-    db.transaction('upsert images', () => {
-      for (const dto of batch) upsertOne(db, dto, now, options, result);
-    });
-  }
-  return result;
-}
-
-function upsertOne(db: Db, dto: ImageDTO, now: number, options: UpsertOptions, result: UpsertResult): void {
-  const existing = db.get<ExistingRow>(
-    'image by name',
-    'SELECT id, board_id, category, starred, is_intermediate, touched_at FROM images WHERE image_name = ?',
-    [dto.image_name],
-  );
-  const ms = createdMs(dto);
-  const values: Params = [
-    dto.board_id ?? null,
-    dto.image_category,
-    dto.starred ? 1 : 0,
-    dto.is_intermediate ? 1 : 0,
-    timeMs(dto.updated_at),
-    dto.width,
-    dto.height,
-    dto.image_url,
-    dto.thumbnail_url,
-    dto.image_origin,
-    dto.session_id ?? null,
-    dto.node_id ?? null,
-    dto.has_workflow ? 1 : 0,
-    dto.image_subfolder ?? null,
-    now,
-  ];
-  if (!existing) {
-    db.run('insert image', INSERT_SQL, [allocateId(db, ms), dto.image_name, ...values, ms]);
-    result.added.push(dto.image_name);
-    return;
-  }
-  if (options.skipTouchedSince !== undefined && existing.touched_at >= options.skipTouchedSince) {
-    result.skipped.push(dto.image_name);
-    return;
-  }
-  if (Math.floor(existing.id / SLOTS_PER_MS) !== ms) {
-    // InvokeAI never changes created_at, but if a server did, the row must move to keep gallery
-    // order; its metadata goes with the old row and is fetched again.
-    db.run('rekey image', 'DELETE FROM images WHERE id = ?', [existing.id]);
-    db.run('insert image', INSERT_SQL, [allocateId(db, ms), dto.image_name, ...values, ms]);
-  } else {
-    db.run('update image', UPDATE_SQL, [...values, existing.id]);
-  }
-  if ((existing.board_id ?? null) !== (dto.board_id ?? null)) result.moved.push(dto.image_name);
-  else if (
-    existing.starred !== (dto.starred ? 1 : 0) ||
-    existing.category !== dto.image_category ||
-    existing.is_intermediate !== (dto.is_intermediate ? 1 : 0)
-  ) {
-    result.updated.push(dto.image_name);
-  }
-}
-
-/** The first free id in the image's millisecond: ties keep the order they arrived in. */
-export function allocateId(db: Db, ms: number): number {
-  const base = ms * SLOTS_PER_MS;
-  const last = db.get<{ id: number | null }>('allocate id', 'SELECT max(id) AS id FROM images WHERE id BETWEEN ? AND ?', [
-    base,
-    base + SLOTS_PER_MS - 1,
-  ])?.id;
-  if (last === null || last === undefined) return base;
-  if (last + 1 < base + SLOTS_PER_MS) return last + 1;
-  const taken = new Set(
-    db.all<{ id: number }>('ids in ms', 'SELECT id FROM images WHERE id BETWEEN ? AND ?', [base, base + SLOTS_PER_MS - 1]).map((r) => r.id),
-  );
-  for (let id = base; id < base + SLOTS_PER_MS; id++) if (!taken.has(id)) return id;
-  throw new Error(`More than ${SLOTS_PER_MS} images were created in the same millisecond (${new Date(ms).toISOString()})`);
+  return upsertRows(db, dtos, IMAGE_ROWS, options);
 }
 
 /** Applies one column change to named images; returns how many rows changed. */

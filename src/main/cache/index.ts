@@ -52,7 +52,8 @@ export { extractMetadata, type MetadataEntry, type MetadataFields } from './meta
 export type { Outbox, OutboxEntry } from './outbox';
 export type { ExportEntry } from './exports';
 export type { Meta } from './meta';
-export type { UpsertOptions, UpsertResult, ImageState } from './images';
+export type { ImageState } from './images';
+export type { UpsertOptions, UpsertResult } from './upsert';
 export type { BoardChange, LocalBoard } from './boards';
 export type { JobStatusChange, JobWriteResult } from './jobs';
 export type { VideoState } from './videos';

@@ -3,7 +3,7 @@ import type { QueueItemStatusChangedEvent } from '../../shared/invokeai/events';
 import type { JobPage, JobQuery } from '../../shared/ipc';
 import { IvkJob, JobStatus, jobStatusFromWire, type JobStatus as JobStatusValue } from '../../shared/models';
 import { batches, placeholders, type Db, type Params } from './db';
-import { timeMs } from './images';
+import { timeMs } from './upsert';
 
 /**
  * The job history: queue items as the app's IvkJob plus the raw queue fields. Kept after the

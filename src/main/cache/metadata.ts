@@ -68,9 +68,16 @@ export function writeMetadata(db: Db, entries: readonly MetadataEntry[]): number
     );
     db.transaction('write metadata', () => {
       const before = written;
-      for (const { entry, fields, text } of documents) {
-        const image = db.get<{ id: number }>('image id', 'SELECT id FROM images WHERE image_name = ?', [entry.image_name]);
-        if (!image) continue;
+      // Oldest first: metadata arrives newest first, and rows inserted in descending key order
+      // leave the metadata table's pages half empty (see upsertRows).
+      const cached = documents
+        .map((document) => ({
+          ...document,
+          image: db.get<{ id: number }>('image id', 'SELECT id FROM images WHERE image_name = ?', [document.entry.image_name]),
+        }))
+        .filter((document): document is typeof document & { image: { id: number } } => document.image !== undefined)
+        .sort((a, b) => a.image.id - b.image.id);
+      for (const { entry, fields, text, image } of cached) {
         // LoRAs first: the metadata row's trigger indexes the image with a token per LoRA.
         writeLoras(db, image.id, extractLoras(entry.json));
         db.run(

@@ -12,14 +12,13 @@ import { inUserColumns, textExpression } from './search';
  * (image_metadata, LEFT JOINed when `metadata` is set); text inside a clause mixed with fields
  * is an FTS5 subquery.
  *
- * With words, a required model, base, scheduler, LoRA or size term is also an FTS5 expression
- * over the index's `fields` tokens (migration 7), so words plus `model:jugg` are a single FTS5
- * walk in gallery order that stops at LIMIT, instead of a walk of every match of the words
- * checking each one's metadata. The token matches a superset (names compared without spaces and
- * punctuation), which the term's own predicate then narrows exactly on the rows the walk joins.
- * Without words the tokens are not used: a broad token (`bsdxl`, a third of the gallery) makes
- * FTS5 merge its whole doclist before the walk starts (60 ms for `model:flux` at 1M, against 3 ms
- * walking the gallery's own index and checking each row).
+ * A required model, base, scheduler or LoRA term is also an FTS5 expression over the index's
+ * `fields` tokens (migration 7, see walkToken), and a size, ratio, w or h term a test of sizes
+ * that gallery.ts turns into size tokens, so words plus `model:jugg` are a single FTS5 walk in
+ * gallery order that stops at LIMIT, instead of a walk of every match of the words checking each
+ * one's metadata; field terms alone walk their tokens the same way (gallery.ts fieldRoute). The
+ * token matches a superset (names compared without spaces and punctuation, cut to a prefix),
+ * which the term's own predicate then narrows exactly on the rows the walk joins.
  *
  * Predicates on metadata columns carry a unary `+`, which keeps SQLite from answering them from
  * an index: a gallery page walks in id order and stops at LIMIT. A rare value is read from an
@@ -29,8 +28,17 @@ import { inUserColumns, textExpression } from './search';
 export interface FieldPlan {
   /** FTS5 expression (user columns implied) every result matches, or null. */
   include: string | null;
-  /** FTS5 expressions over the `fields` column every result matches (used with `include`). */
+  /**
+   * FTS5 expressions over the `fields` column every result matches: each a single prefix term
+   * FTS5 reads from a prefix index (see walkToken), walked with the words or alone (gallery.ts).
+   */
   tokens: string[];
+  /**
+   * The required size, ratio, w and h terms as tests of a size: gallery.ts turns them into
+   * `fields` tokens of the sizes the gallery holds (`ratio:portrait` walks `"z832x1216" OR
+   * "z896x1152"`), which only the cache knows.
+   */
+  sizes: SizeTest[];
   /** Id (creation time) bounds of every result, from date terms: FTS5 walks only that span. */
   ids: { from: number | null; to: number | null };
   /** FTS5 expressions no result matches (only with `include`). */
@@ -40,8 +48,31 @@ export interface FieldPlan {
   /** Whether `where` reads `m`. */
   metadata: boolean;
   /** Ways to list a superset of the results from an index: `sql` selects `image_id`. */
-  drivers: { sql: string; params: Params }[];
+  drivers: Driver[];
 }
+
+/**
+ * An index read listing a superset of a term's images. A name or size term's read is its token's
+ * doclist, whose size is `estimate`d from facet_counts instead of by reading it: FTS5 answers a
+ * prefix longer than its prefix indexes (`"mdreamshaper"*`) by merging every matching doclist
+ * first, which took 17–40 ms at 1M just to learn that the term was too broad to start from.
+ */
+export interface Driver {
+  sql: string;
+  params: Params;
+  estimate?: FacetEstimate;
+}
+
+/** The facet_counts rows a name or size term's token can match: `sql` is a condition on them. */
+export interface FacetEstimate {
+  sql: string;
+  params: Params;
+}
+
+/** facet_counts' value squashed as the field tokens are (migration 7, FIELD_TOKEN_DROPS). */
+const SQUASHED_VALUE = FIELD_TOKEN_DROPS.reduce((sql, drop) => `replace(${sql}, '${drop}', '')`, 'lower(value)');
+
+export type SizeTest = (width: number, height: number) => boolean;
 
 interface Predicate {
   sql: string;
@@ -160,10 +191,17 @@ const BATCH_ITEMS = `FROM jobs AS j WHERE j.batch_id ${LIKE}`;
 const STACK_IMAGES = 'SELECT image_id FROM image_prompts WHERE stack = (SELECT id FROM prompts WHERE hash = ? AND text = ?)';
 
 /** An index read listing every image the term can hold, for terms rare enough to start from. */
-function driver(condition: Condition): { sql: string; params: Params } | null {
+function driver(condition: Condition): Driver | null {
   const tokens = fieldTokens(condition);
   // A name or size is read from its search-index token: every indexed image is a visible one.
-  if (tokens !== null) return { sql: 'SELECT rowid AS image_id FROM images_fts WHERE images_fts MATCH ?', params: [tokens] };
+  if (tokens !== null) {
+    const estimate = facetEstimate(condition);
+    return {
+      sql: 'SELECT rowid AS image_id FROM images_fts WHERE images_fts MATCH ?',
+      params: [tokens],
+      ...(estimate ? { estimate } : {}),
+    };
+  }
   switch (condition.field) {
     case 'seed':
     case 'steps':
@@ -182,11 +220,30 @@ function driver(condition: Condition): { sql: string; params: Params } | null {
   }
 }
 
-/** A field value as migration 7 tokenizes it: lower case, FIELD_TOKEN_DROPS removed, then split into words. */
-function tokenWords(tag: string, value: string): string[] {
+/** The facet_counts rows whose values a name or size term's token matches (see Driver). */
+function facetEstimate(condition: Condition): FacetEstimate | null {
+  switch (condition.field) {
+    case 'model':
+    case 'base':
+    case 'scheduler':
+    case 'lora':
+      return { sql: `facet = ? AND ${SQUASHED_VALUE} ${LIKE}`, params: [condition.field, likePrefix(squash(condition.value))] };
+    case 'size':
+      return { sql: 'facet = ? AND value = ?', params: ['size', `${condition.width}x${condition.height}`] };
+    default:
+      return null;
+  }
+}
+
+function squash(value: string): string {
   let squashed = value.toLowerCase();
   for (const drop of FIELD_TOKEN_DROPS) squashed = squashed.replaceAll(drop, '');
-  return `${tag}${squashed}`.match(WORD) ?? [];
+  return squashed;
+}
+
+/** A field value as migration 7 tokenizes it: lower case, FIELD_TOKEN_DROPS removed, then split into words. */
+function tokenWords(tag: string, value: string): string[] {
+  return `${tag}${squash(value)}`.match(WORD) ?? [];
 }
 
 const TOKEN_TAGS = { model: 'm', base: 'b', scheduler: 's', lora: 'l' } as const;
@@ -207,12 +264,74 @@ export function fieldTokens(condition: Condition): string | null {
   }
 }
 
+/** The longest prefix the search index has an index for (migration 7's `prefix = '1 2 3 4 5 6'`). */
+const PREFIX_INDEXED = 6;
+
+/**
+ * The token a walk filters by: the term's first word cut to PREFIX_INDEXED characters, a wider
+ * superset than fieldTokens' phrase (`model:dreamshaper` walks `"mdream"*`), which the term's own
+ * predicate narrows on the joined rows. FTS5 reads such a prefix straight from its prefix index
+ * and walks it in order; a longer one it answers by first merging the doclist of every matching
+ * token, which for `"mdreamshaper"*` took 17–40 ms at 1M before the walk could start.
+ */
+export function walkToken(condition: Condition): string | null {
+  switch (condition.field) {
+    case 'model':
+    case 'base':
+    case 'scheduler':
+    case 'lora': {
+      const first = tokenWords(TOKEN_TAGS[condition.field], condition.value)[0];
+      return first === undefined ? null : `fields : "${[...first].slice(0, PREFIX_INDEXED).join('')}"*`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A size, ratio, w or h term as a test of a size (what its predicate says of the image row). */
+function sizeTest(condition: Condition): SizeTest | null {
+  switch (condition.field) {
+    case 'size':
+      return (width, height) => width === condition.width && height === condition.height;
+    case 'ratio':
+      return {
+        portrait: (w: number, h: number) => h > w,
+        landscape: (w: number, h: number) => w > h,
+        square: (w: number, h: number) => w === h,
+      }[condition.ratio];
+    case 'w':
+      return (width) => holds(condition.compare, width);
+    case 'h':
+      return (_, height) => holds(condition.compare, height);
+    default:
+      return null;
+  }
+}
+
+function holds(c: NumberCompare, value: number): boolean {
+  switch (c.op) {
+    case 'range':
+      return (c.from === null || value >= c.from) && (c.to === null || value <= c.to);
+    case '=':
+      return value === c.value;
+    case '>':
+      return value > c.value;
+    case '>=':
+      return value >= c.value;
+    case '<':
+      return value < c.value;
+    case '<=':
+      return value <= c.value;
+  }
+}
+
 const isPlainText = (term: ValidTerm) => term.condition.field === 'text';
 
 export function compileSearch(parsed: ParsedQuery): FieldPlan {
   const plan: FieldPlan = {
     include: null,
     tokens: [],
+    sizes: [],
     ids: { from: null, to: null },
     exclude: [],
     where: [],
@@ -251,8 +370,10 @@ export function compileSearch(parsed: ParsedQuery): FieldPlan {
       const condition = clause[0]!.condition;
       const d = driver(condition);
       if (d) plan.drivers.push(d);
-      const tokens = fieldTokens(condition);
-      if (tokens !== null) plan.tokens.push(tokens);
+      const token = walkToken(condition);
+      if (token !== null) plan.tokens.push(token);
+      const size = sizeTest(condition);
+      if (size !== null) plan.sizes.push(size);
       if (condition.field === 'date') {
         const { from, to } = plan.ids;
         if (condition.from !== null) plan.ids.from = Math.max(from ?? 0, condition.from * SLOTS_PER_MS);

@@ -1,7 +1,6 @@
 import type { VideoDTO } from '../../shared/invokeai';
-import { batches, placeholders, type Db, type Params } from './db';
-import { allocateId, timeMs, type UpsertOptions, type UpsertResult } from './images';
-import { SLOTS_PER_MS } from './migrations';
+import { batches, placeholders, type Db } from './db';
+import { upsertRows, type GalleryRow, type RowKind, type UpsertOptions, type UpsertResult } from './upsert';
 
 /**
  * Videos (InvokeAI 6.14) in the images table, `kind = 'video'` (migration 6): the row's
@@ -9,90 +8,30 @@ import { SLOTS_PER_MS } from './migrations';
  * Every gallery read, count, facet and search then includes them as it includes images.
  */
 
-const MAX_MS = Math.floor(Number.MAX_SAFE_INTEGER / SLOTS_PER_MS) - 1;
-
-interface ExistingRow {
-  id: number;
-  kind: string;
-  board_id: string | null;
-  category: string;
-  starred: number;
-  is_intermediate: number;
-  updated_at: number | null;
-  touched_at: number;
+/** A VideoDTO as a gallery row. */
+function videoRow(dto: VideoDTO): GalleryRow {
+  return {
+    kind: 'video',
+    dto,
+    name: dto.video_name,
+    category: dto.video_category,
+    url: dto.video_url,
+    origin: dto.video_origin,
+    subfolder: dto.video_subfolder,
+    duration: dto.duration,
+    fps: dto.fps ?? null,
+  };
 }
 
-const UPDATE_SQL = `UPDATE images SET board_id = ?, category = ?, starred = ?, is_intermediate = ?, updated_at = ?,
-  width = ?, height = ?, image_url = ?, thumbnail_url = ?, image_origin = ?, session_id = ?, node_id = ?,
-  has_workflow = ?, image_subfolder = ?, duration = ?, fps = ?, touched_at = ? WHERE id = ?`;
-const INSERT_SQL = `INSERT INTO images (id, kind, image_name, board_id, category, starred, is_intermediate, updated_at,
-  width, height, image_url, thumbnail_url, image_origin, session_id, node_id, has_workflow, image_subfolder,
-  duration, fps, touched_at, created_at) VALUES (?, 'video', ${placeholders(19)})`;
+/** Videos go in one transaction; every sync re-reads every video, so one the server left as it was costs a read, not a write. */
+const VIDEO_ROWS: RowKind<VideoDTO> = { toRow: videoRow, label: 'upsert videos', skipUnchanged: true };
 
 /**
- * Writes VideoDTOs. Like images, a new video's id is its creation time (gallery order), an
- * existing one keeps its id, and a tombstone stays one until the server stops listing the video.
- * Metadata is the caller's (see Cache.upsertVideos): videos never wait in the image backfill.
+ * Writes VideoDTOs (see upsertRows). Metadata is the caller's (see Cache.upsertVideos): videos
+ * never wait in the image backfill.
  */
 export function upsertVideos(db: Db, dtos: readonly VideoDTO[], options: UpsertOptions = {}): UpsertResult {
-  const result: UpsertResult = { added: [], moved: [], updated: [], skipped: [] };
-  const now = Date.now();
-  db.transaction('upsert videos', () => {
-    for (const dto of dtos) upsertOne(db, dto, now, options, result);
-  });
-  return result;
-}
-
-function upsertOne(db: Db, dto: VideoDTO, now: number, options: UpsertOptions, result: UpsertResult): void {
-  const existing = db.get<ExistingRow>(
-    'video by name',
-    'SELECT id, kind, board_id, category, starred, is_intermediate, updated_at, touched_at FROM images WHERE image_name = ?',
-    [dto.video_name],
-  );
-  const ms = Math.min(Math.max(timeMs(dto.created_at) ?? 0, 0), MAX_MS);
-  const values: Params = [
-    dto.board_id ?? null,
-    dto.video_category,
-    dto.starred ? 1 : 0,
-    dto.is_intermediate ? 1 : 0,
-    timeMs(dto.updated_at),
-    dto.width,
-    dto.height,
-    dto.video_url,
-    dto.thumbnail_url,
-    dto.video_origin,
-    dto.session_id ?? null,
-    dto.node_id ?? null,
-    dto.has_workflow ? 1 : 0,
-    dto.video_subfolder ?? null,
-    dto.duration,
-    dto.fps ?? null,
-    now,
-  ];
-  if (!existing) {
-    db.run('insert video', INSERT_SQL, [allocateId(db, ms), dto.video_name, ...values, ms]);
-    result.added.push(dto.video_name);
-    return;
-  }
-  if (options.skipTouchedSince !== undefined && existing.touched_at >= options.skipTouchedSince) {
-    result.skipped.push(dto.video_name);
-    return;
-  }
-  const moved = (existing.board_id ?? null) !== (dto.board_id ?? null);
-  const changed =
-    existing.starred !== (dto.starred ? 1 : 0) ||
-    existing.category !== dto.video_category ||
-    existing.is_intermediate !== (dto.is_intermediate ? 1 : 0);
-  // Every sync re-reads every video: one the server left as it was costs a read, not a write.
-  if (existing.kind === 'video' && !moved && !changed && existing.updated_at === timeMs(dto.updated_at)) return;
-  if (existing.kind !== 'video' || Math.floor(existing.id / SLOTS_PER_MS) !== ms) {
-    db.run('rekey video', 'DELETE FROM images WHERE id = ?', [existing.id]);
-    db.run('insert video', INSERT_SQL, [allocateId(db, ms), dto.video_name, ...values, ms]);
-  } else {
-    db.run('update video', UPDATE_SQL, [...values, existing.id]);
-  }
-  if (moved) result.moved.push(dto.video_name);
-  else if (changed) result.updated.push(dto.video_name);
+  return upsertRows(db, dtos, VIDEO_ROWS, options);
 }
 
 /** What the video sync compares: every cached video (videos are few), tombstones included. */

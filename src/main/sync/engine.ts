@@ -2,7 +2,7 @@ import type { Viewer } from '../account/access';
 import type { InvokeApi } from '../api/contract';
 import type { Cache, JobStatusChange } from '../cache';
 import type { ImageDTO, VideoDTO } from '../../shared/invokeai';
-import type { SyncProgress, SyncSummary } from '../../shared/ipc';
+import type { ListedImages, SyncProgress, SyncSummary } from '../../shared/ipc';
 import type { IvkJob } from '../../shared/models';
 import { syncBoards } from './boards';
 import type { RunContext, SyncPhase } from './context';
@@ -13,6 +13,7 @@ import { syncJobs } from './jobs';
 import { MetadataBackfill } from './metadata';
 import { syncModels } from './models';
 import { addVideos, syncVideos } from './videos';
+import { SyncWriter } from './writer';
 import { loadSummary, saveSummary, summaryText } from './summary';
 
 export interface SyncEngineOptions {
@@ -26,6 +27,11 @@ export interface SyncEngineOptions {
   onBackgroundError?: (error: unknown) => void;
   /** The signed-in user of a multi-user server: a non-admin's list leaves out other users' boards' images. */
   viewer?: () => Viewer | null;
+  /**
+   * Writes of this many rows or more (a first sync, a long catch-up, a big metadata backlog) go to
+   * the writer thread, with WAL checkpoints on a thread of their own (default 5000).
+   */
+  bulkFrom?: number;
 }
 
 const IDLE: SyncProgress = { phase: 'idle', done: 0, total: 0 };
@@ -43,6 +49,8 @@ export class SyncEngine {
   private readonly backfill: MetadataBackfill;
   /** WAL checkpoints on a worker thread while a run or the backfill writes in bulk. */
   private readonly checkpoints: WalCheckpointer;
+  /** Bulk writes on a thread of their own, so the main process stays responsive (writer.ts). */
+  private readonly writer: SyncWriter;
   private readonly closing = new AbortController();
   private running: Promise<SyncSummary> | null = null;
   private queued: Promise<SyncSummary> | null = null;
@@ -54,6 +62,7 @@ export class SyncEngine {
     this.api = options.api;
     this.cache = options.cache;
     this.checkpoints = new WalCheckpointer(options.cache);
+    this.writer = new SyncWriter(options.cache);
     this.backfill = new MetadataBackfill({
       api: options.api,
       cache: options.cache,
@@ -66,7 +75,9 @@ export class SyncEngine {
         if (!isStopping(error)) options.onBackgroundError?.(error);
       },
       signal: this.closing.signal,
-      holdCheckpoints: () => this.checkpoints.hold(),
+      writes: this.writer,
+      holdBulk: () => this.holdBulk(),
+      bulkFrom: options.bulkFrom,
     });
   }
 
@@ -152,7 +163,26 @@ export class SyncEngine {
   async close(): Promise<void> {
     this.closing.abort();
     await Promise.allSettled([this.running, this.queued, ...this.adding, this.backfill.stop()]);
+    await this.writer.stop();
     await this.checkpoints.stop();
+  }
+
+  /** Whether bulk writes run on the writer thread now (for tests and benchmarks). */
+  get writingOffThread(): boolean {
+    return this.writer.threaded;
+  }
+
+  /**
+   * Writes and WAL checkpoints off the main thread until the returned release: the writer thread
+   * checkpoints in its own commits; only without it (it could not start) does the checkpointer run.
+   */
+  private holdBulk(): () => void {
+    const writer = this.writer.hold();
+    const checkpoints = this.writer.threaded ? undefined : this.checkpoints.hold();
+    return () => {
+      writer();
+      checkpoints?.();
+    };
   }
 
   /** Starts (or extends) the backfill, first with `urgent`; the status bar goes idle after it. */
@@ -168,13 +198,21 @@ export class SyncEngine {
   }
 
   private async run(signal: AbortSignal | undefined): Promise<SyncSummary> {
+    // The name lists' counts ride on every report until the run ends, when sync() reports idle.
+    let listed: ListedImages | undefined;
     const ctx: RunContext = {
       api: this.api,
       cache: this.cache,
       signal: signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal,
-      report: (phase: SyncPhase, done: number, total: number) => this.setProgress({ phase, done, total }),
-      holdCheckpoints: () => this.checkpoints.hold(),
+      report: (phase: SyncPhase, done: number, total: number) => this.setProgress({ phase, done, total, ...(listed && { listed }) }),
+      writes: this.writer,
+      holdBulk: () => this.holdBulk(),
+      bulkFrom: this.options.bulkFrom,
       viewer: this.options.viewer?.() ?? null,
+      listed: (images) => {
+        listed = images;
+        this.setProgress({ ...this.current, listed });
+      },
     };
     const { boards } = await syncBoards(ctx);
     const images = await syncImages(ctx, boards);

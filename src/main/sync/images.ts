@@ -1,9 +1,11 @@
 import type { BoardDTO, ImageDTO, ImageNamesResult } from '../../shared/invokeai';
-import { ASSET_CATEGORIES } from '../../shared/models';
+import type { ListedCount, ListedImages } from '../../shared/ipc';
+import { ASSET_CATEGORIES, type ImageCategory } from '../../shared/models';
 import type { ImageState } from '../cache';
 import type { RunContext } from './context';
 import { fetchTolerant, type Fetched } from './fetch';
 import { chunk, forEachPooled, yieldToEventLoop } from './pool';
+import { SyncWriter } from './writer';
 
 /** The server's cap on images_by_names. */
 const BATCH = 1000;
@@ -13,8 +15,14 @@ const BATCH = 1000;
  */
 const SLICE = 100;
 /**
- * From this many DTOs on, WAL checkpoints go to a worker thread while they are written (a first
- * sync, a long catch-up); a few batches are not worth a thread.
+ * Rows a transaction on the writer thread (writer.ts): the main thread is free meanwhile, and an
+ * action of the user's that needs the write lock waits at most for one (~20 ms).
+ */
+const THREAD_SLICE = 250;
+/**
+ * From this many DTOs on, the writes and WAL checkpoints go to worker threads while they are
+ * written (a first sync, a long catch-up: writer.ts, checkpoints.ts); a few batches are not worth
+ * a thread.
  */
 const BULK = 5000;
 /** Fetched batches that may wait for the writer (1000 DTOs each, a few MB). */
@@ -37,13 +45,15 @@ export interface ImageChanges {
 /**
  * Brings the cached images in line with the server's.
  *
- * 1. One name list of every non-intermediate image, starred first (0.46 s for 100k).
+ * 1. One name list of every non-intermediate image, starred first (0.46 s for 100k), and one per
+ *    asset category (small): their counts tell the grid how long each category view will be
+ *    while the DTOs are on their way (ctx.listed).
  * 2. DTOs for the names the cache lacks, a thousand a call, in list order (starred, then newest):
  *    nothing already cached is fetched again, which is what makes an interrupted sync resume
  *    where it stopped.
  * 3. Changes made behind the app's back (the server sends no event for stars, moves or category
  *    changes): the list's starred prefix gives every star, one name list per board gives every
- *    board, and one per asset category gives every category; each is a few hundred KB at 100k,
+ *    board, and the asset category lists every category; each is a few hundred KB at 100k,
  *    about 1 s of server time for all of them, against ~7 s to re-read every DTO. Images whose
  *    cached state disagrees with the lists then have their DTOs fetched, and the DTO decides:
  *    the lists only find suspects, so a list read a moment before a change cannot corrupt a row.
@@ -56,8 +66,12 @@ export interface ImageChanges {
 export async function syncImages(ctx: RunContext, boards: readonly BoardDTO[]): Promise<ImageChanges> {
   ctx.report('names', 0, 1);
   const listedAt = Date.now();
-  const own = await ctx.api.imageNames({ is_intermediate: false, starred_first: true, order_dir: 'DESC' }, { signal: ctx.signal });
+  const [own, categories] = await Promise.all([
+    ctx.api.imageNames({ is_intermediate: false, starred_first: true, order_dir: 'DESC' }, { signal: ctx.signal }),
+    assetCategories(ctx),
+  ]);
   const { listing, foreign } = await withOtherUsersBoards(ctx, own, boards);
+  ctx.listed?.(countListed(own, listing, categories, foreign, boards));
   ctx.report('names', 1, 1);
   const states = await readStates(ctx);
   const changes: ImageChanges = { added: 0, moved: 0, updated: 0, deleted: 0, unreadable: 0 };
@@ -66,7 +80,7 @@ export async function syncImages(ctx: RunContext, boards: readonly BoardDTO[]): 
   await fetchImages(ctx, fresh, changes);
 
   if (states.size > 0) {
-    const suspects = await findChanged(ctx, boards, listing, states, listedAt, foreign);
+    const suspects = await findChanged(ctx, boards, listing, categories, states, listedAt, foreign);
     await fetchImages(ctx, suspects, changes, listedAt);
   }
 
@@ -115,6 +129,52 @@ async function withOtherUsersBoards(
   return { listing: { image_names: names, starred_count: starred.length, total_count: names.length }, foreign };
 }
 
+/** The category of every asset (user, control, mask, other) among the user's own images; the rest are general. */
+async function assetCategories(ctx: RunContext): Promise<Map<string, ImageCategory>> {
+  const categories = new Map<string, ImageCategory>();
+  await forEachPooled(ASSET_CATEGORIES, LIST_CONCURRENCY, async (category) => {
+    const result = await ctx.api.imageNames(
+      { categories: [category], is_intermediate: false, starred_first: false },
+      { signal: ctx.signal },
+    );
+    for (const name of result.image_names) categories.set(name, category);
+  });
+  return categories;
+}
+
+/**
+ * The lists' counts per category and starred, and the board list's per board. Lists taken a moment
+ * apart may disagree by an image made in between; a count never goes below zero, and the cache's
+ * own count wins once it is larger.
+ */
+function countListed(
+  own: ImageNamesResult,
+  listing: ImageNamesResult,
+  categories: ReadonlyMap<string, ImageCategory>,
+  foreign: ReadonlySet<string>,
+  boards: readonly BoardDTO[],
+): ListedImages {
+  const starred = new Set(listing.image_names.slice(0, listing.starred_count));
+  const zero = (): ListedCount => ({ total: 0, starred: 0 });
+  const counts: ListedImages = {
+    categories: { general: zero(), user: zero(), control: zero(), mask: zero(), other: zero() },
+    foreign: zero(),
+    boards: Object.fromEntries(boards.map((board) => [board.board_id, { images: board.image_count, assets: board.asset_count }])),
+  };
+  const add = (count: ListedCount, name: string) => {
+    count.total += 1;
+    if (starred.has(name)) count.starred += 1;
+  };
+  for (const [name, category] of categories) add(counts.categories[category], name);
+  for (const name of foreign) add(counts.foreign, name);
+  const assets = ASSET_CATEGORIES.map((category) => counts.categories[category]);
+  counts.categories.general = {
+    total: Math.max(0, own.image_names.length - assets.reduce((sum, count) => sum + count.total, 0)),
+    starred: Math.max(0, own.starred_count - assets.reduce((sum, count) => sum + count.starred, 0)),
+  };
+  return counts;
+}
+
 /** Every cached image's state, read a page at a time (a million rows at once would stall the app). */
 async function readStates(ctx: RunContext): Promise<Map<string, ImageState>> {
   const states = new Map<string, ImageState>();
@@ -138,7 +198,7 @@ async function readStates(ctx: RunContext): Promise<Map<string, ImageState>> {
  * At most AHEAD fetched batches wait for the writer, so memory stays bounded.
  */
 async function fetchImages(ctx: RunContext, names: readonly string[], changes: ImageChanges, since?: number): Promise<void> {
-  const release = names.length >= BULK ? ctx.holdCheckpoints?.() : undefined;
+  const release = names.length >= (ctx.bulkFrom ?? BULK) ? ctx.holdBulk?.() : undefined;
   try {
     await fetchAndWrite(ctx, names, changes, since);
   } finally {
@@ -147,6 +207,7 @@ async function fetchImages(ctx: RunContext, names: readonly string[], changes: I
 }
 
 async function fetchAndWrite(ctx: RunContext, names: readonly string[], changes: ImageChanges, since?: number): Promise<void> {
+  const writes = ctx.writes ?? new SyncWriter(ctx.cache);
   let done = 0;
   ctx.report('images', 0, names.length);
   const batches = chunk(names, BATCH);
@@ -171,12 +232,12 @@ async function fetchAndWrite(ctx: RunContext, names: readonly string[], changes:
       const { values, unreadable } = await fetches[index]!;
       // A settled batch is let go at once: kept in this list, every DTO of the run stayed in memory.
       fetches[index] = null;
-      for (const slice of chunk(values, SLICE)) {
-        const result = ctx.cache.upsertImages(slice, since === undefined ? {} : { skipTouchedSince: since });
+      for (const slice of chunk(values, writes.threaded ? THREAD_SLICE : SLICE)) {
+        const result = await writes.upsertImages(slice, since === undefined ? {} : { skipTouchedSince: since });
         changes.added += result.added.length;
         changes.moved += result.moved.length;
         changes.updated += result.updated.length;
-        await yieldToEventLoop();
+        if (!writes.threaded) await yieldToEventLoop();
       }
       writtenSignals[index]!();
       changes.unreadable += unreadable.length;
@@ -189,29 +250,27 @@ async function fetchAndWrite(ctx: RunContext, names: readonly string[], changes:
 
 function noop(): void {}
 
-type Lists = { board: Map<string, string>; category: Map<string, string> };
-
 /** Names whose cached board, star or category differs from what the server's lists say. */
 async function findChanged(
   ctx: RunContext,
   boards: readonly BoardDTO[],
   listing: ImageNamesResult,
+  categories: ReadonlyMap<string, ImageCategory>,
   states: ReadonlyMap<string, ImageState>,
   listedAt: number,
   foreign: ReadonlySet<string>,
 ): Promise<string[]> {
   const starred = new Set(listing.image_names.slice(0, listing.starred_count));
-  const lists: Lists = { board: new Map(), category: new Map() };
-  const queries = [
-    ...boards.map((board) => ({ into: lists.board, value: board.board_id, query: { board_id: board.board_id } })),
-    ...ASSET_CATEGORIES.map((category) => ({ into: lists.category, value: category, query: { categories: [category] } })),
-  ];
+  const onBoard = new Map<string, string>();
   let done = 0;
-  ctx.report('names', 0, queries.length);
-  await forEachPooled(queries, LIST_CONCURRENCY, async ({ into, value, query }) => {
-    const result = await ctx.api.imageNames({ ...query, is_intermediate: false, starred_first: false }, { signal: ctx.signal });
-    for (const name of result.image_names) into.set(name, value);
-    ctx.report('names', ++done, queries.length);
+  ctx.report('names', 0, boards.length);
+  await forEachPooled(boards, LIST_CONCURRENCY, async (board) => {
+    const result = await ctx.api.imageNames(
+      { board_id: board.board_id, is_intermediate: false, starred_first: false },
+      { signal: ctx.signal },
+    );
+    for (const name of result.image_names) onBoard.set(name, board.board_id);
+    ctx.report('names', ++done, boards.length);
   });
 
   const pending = ctx.cache.outbox.referencedStrings();
@@ -222,10 +281,10 @@ async function findChanged(
       const state = states.get(name);
       if (!state || state.deleted === 1 || state.touched_at >= listedAt || pending.has(name)) continue;
       const differs =
-        state.board_id !== (lists.board.get(name) ?? null) ||
+        state.board_id !== (onBoard.get(name) ?? null) ||
         (state.starred === 1) !== starred.has(name) ||
         // The category lists hold only the user's own images; other users' are not compared.
-        (!foreign.has(name) && state.category !== (lists.category.get(name) ?? 'general')) ||
+        (!foreign.has(name) && state.category !== (categories.get(name) ?? 'general')) ||
         state.is_intermediate === 1;
       if (differs) suspects.push(name);
     }

@@ -1,6 +1,7 @@
 import type { InvokeApi } from '../api/contract';
 import type { Cache, MetadataEntry } from '../cache';
 import { isGarbled, isGone, isStopping, isUnreadable } from './errors';
+import { SyncWriter, type SyncWrites } from './writer';
 
 /**
  * Reads every image's metadata (its prompts) in the background, so search works offline.
@@ -22,8 +23,12 @@ export interface BackfillOptions {
   onError?: (error: unknown) => void;
   /** The owner's lifetime: once aborted, passes stop and no new one starts. */
   signal?: AbortSignal;
-  /** Moves WAL checkpoints off the main thread while the backfill writes; returns the release. */
-  holdCheckpoints?: () => () => void;
+  /** Where metadata is written: the writer thread while held (writer.ts); the main connection without one. */
+  writes?: SyncWrites;
+  /** Moves writes and WAL checkpoints off the main thread while the backfill writes; returns the release. */
+  holdBulk?: () => () => void;
+  /** From this many images missing metadata on, holdBulk is taken (default 5000). */
+  bulkFrom?: number;
 }
 
 /**
@@ -32,11 +37,14 @@ export interface BackfillOptions {
  */
 const FLUSH_SIZE = 25;
 const FLUSH_MS = 250;
-/** From this many images missing metadata on, WAL checkpoints go to a worker thread meanwhile. */
+/** From this many images missing metadata on, writes and WAL checkpoints go to worker threads meanwhile. */
 const BULK = 5000;
 /** Names read from the cache at a time. */
 const REFILL = 200;
-/** Pause between slices of search-index tidying: half the main thread stays free meanwhile. */
+/**
+ * Pause between slices of search-index tidying: half the main thread stays free meanwhile (on the
+ * writer thread, an action of the user's gets the write lock between two slices).
+ */
 const TIDY_PAUSE_MS = 5;
 const GARBLED_RETRIES = 2;
 
@@ -45,8 +53,11 @@ export class MetadataBackfill {
   private controller: AbortController | null = null;
   private urgent: string[] = [];
   private again = false;
+  private readonly writes: SyncWrites;
 
-  constructor(private readonly options: BackfillOptions) {}
+  constructor(private readonly options: BackfillOptions) {
+    this.writes = options.writes ?? new SyncWriter(options.cache);
+  }
 
   get active(): boolean {
     return this.running !== null;
@@ -90,7 +101,7 @@ export class MetadataBackfill {
   }
 
   private async loop(signal: AbortSignal): Promise<void> {
-    const release = this.options.cache.metadataBacklogSize() >= BULK ? this.options.holdCheckpoints?.() : undefined;
+    const release = this.options.cache.metadataBacklogSize() >= (this.options.bulkFrom ?? BULK) ? this.options.holdBulk?.() : undefined;
     try {
       do {
         this.again = false;
@@ -114,6 +125,9 @@ export class MetadataBackfill {
     let entries: MetadataEntry[] = [];
     let unavailable: string[] = [];
     let flushedAt = Date.now();
+    // Writes in order, each flush after the one before; the first failure ends the pass.
+    let writing: Promise<unknown> = Promise.resolve();
+    let writeError: { error: unknown } | null = null;
 
     const next = (): string | undefined => {
       for (;;) {
@@ -134,12 +148,20 @@ export class MetadataBackfill {
       return queue.shift();
     };
     const flush = () => {
-      if (entries.length > 0) cache.writeMetadata(entries);
-      if (unavailable.length > 0) cache.markMetadataUnavailable(unavailable);
+      const written = entries;
+      const gone = unavailable;
+      const upTo = done;
       entries = [];
       unavailable = [];
       flushedAt = Date.now();
-      this.options.onProgress?.(done, Math.max(total, done));
+      const wrote = Promise.all([
+        written.length > 0 ? this.writes.writeMetadata(written) : null,
+        gone.length > 0 ? this.writes.markMetadataUnavailable(gone) : null,
+      ]).then(
+        () => this.options.onProgress?.(upTo, Math.max(total, upTo)),
+        (error: unknown) => void (writeError ??= { error }),
+      );
+      writing = Promise.all([writing, wrote]);
     };
 
     const fetchOne = async (name: string): Promise<void> => {
@@ -162,6 +184,7 @@ export class MetadataBackfill {
 
     const worker = async () => {
       for (let name = next(); name !== undefined && !signal.aborted; name = next()) {
+        if (writeError) throw writeError.error;
         await fetchOne(name);
         done++;
         if (entries.length + unavailable.length >= FLUSH_SIZE || Date.now() - flushedAt >= FLUSH_MS) flush();
@@ -174,12 +197,14 @@ export class MetadataBackfill {
       if (failed) throw failed.reason;
     } finally {
       flush();
+      await writing;
     }
+    if (writeError) throw (writeError as { error: unknown }).error;
   }
 
-  /** Merges the search index back in slices, pausing between them so nothing waits long. */
+  /** Merges the search index back in slices (on the writer thread while held), pausing between them so nothing waits long. */
   private async tidy(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted && this.options.cache.tidySearchIndex()) {
+    while (!signal.aborted && (await this.writes.tidySearchIndex())) {
       await new Promise((resolve) => setTimeout(resolve, TIDY_PAUSE_MS));
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ServerTime } from './time';
+import { batchResult, namesResult, offsetPage, recordFields } from './lists';
 
 /** Wire schemas for `/api/v1/images/*` (components of shared/invokeai/openapi.json). */
 
@@ -14,49 +14,22 @@ export const ImageDTO = z.object({
   image_category: WireImageCategory,
   width: z.number().int(),
   height: z.number().int(),
-  created_at: ServerTime,
-  updated_at: ServerTime,
-  deleted_at: ServerTime.nullish(),
-  is_intermediate: z.boolean(),
-  session_id: z.string().nullish(),
-  node_id: z.string().nullish(),
-  starred: z.boolean(),
-  has_workflow: z.boolean(),
+  ...recordFields,
   image_subfolder: z.string().optional(),
   board_id: z.string().nullish(),
 });
 export type ImageDTO = z.infer<typeof ImageDTO>;
 
-export const ImageNamesResult = z.object({
-  image_names: z.array(z.string()),
-  starred_count: z.number().int(),
-  total_count: z.number().int(),
-});
+export const ImageNamesResult = namesResult('image_names');
 export type ImageNamesResult = z.infer<typeof ImageNamesResult>;
 
-export const OffsetPaginatedImageDTOs = z.object({
-  limit: z.number().int(),
-  offset: z.number().int(),
-  total: z.number().int(),
-  items: z.array(ImageDTO),
-});
+export const OffsetPaginatedImageDTOs = offsetPage(ImageDTO);
 export type OffsetPaginatedImageDTOs = z.infer<typeof OffsetPaginatedImageDTOs>;
 
-export const StarredImagesResult = z.object({
-  starred_images: z.array(z.string()),
-  affected_boards: z.array(z.string()),
-  failed_images: z.array(z.string()).optional(),
-});
-export const UnstarredImagesResult = z.object({
-  unstarred_images: z.array(z.string()),
-  affected_boards: z.array(z.string()),
-  failed_images: z.array(z.string()).optional(),
-});
-export const DeleteImagesResult = z.object({
-  deleted_images: z.array(z.string()),
-  failed_images: z.array(z.string()).optional(),
-  affected_boards: z.array(z.string()),
-});
+const failedImages = z.array(z.string()).optional();
+export const StarredImagesResult = batchResult('starred_images', 'failed_images', failedImages);
+export const UnstarredImagesResult = batchResult('unstarred_images', 'failed_images', failedImages);
+export const DeleteImagesResult = batchResult('deleted_images', 'failed_images', failedImages);
 export type DeleteImagesResult = z.infer<typeof DeleteImagesResult>;
 
 /** Image metadata has no fixed schema; these are the core keys the gallery shows. */

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { ApiError } from '../../../src/main/api/errors';
 import { writeMp4 } from '../../support/mp4';
 import { startStandIn, type StandIn } from '../../server';
 import { until } from '../../support/services';
+import { sendUploadHeaders } from '../../support/upload-headers';
 
 /**
  * Video uploads wait for `100 Continue` before sending the body, so the refusals 6.14.2 gives
@@ -119,26 +119,13 @@ describe('the stand-in withholds `100 Continue` like uvicorn', () => {
   it('answers an early refusal without `100 Continue` and closes the connection', async () => {
     const { server, shared } = await multiUser();
     const token = server.accounts!.issue(server.accounts!.byEmail(MEMBER.email)!, false);
-    const answer = await new Promise<{ continued: boolean; status: number; connection: string | undefined }>((resolve, reject) => {
-      let continued = false;
-      const req = request(`${server.url}/api/v1/videos/upload?video_category=user&is_intermediate=false&board_id=${shared}`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          expect: '100-continue',
-          'content-type': 'multipart/form-data; boundary=x',
-          'content-length': '100',
-        },
-      });
-      req.on('continue', () => (continued = true));
-      req.on('response', (res) => {
-        res.resume();
-        resolve({ continued, status: res.statusCode ?? 0, connection: res.headers.connection });
-        req.destroy();
-      });
-      req.on('error', reject);
-      req.flushHeaders();
-    });
+    const answer = await sendUploadHeaders(
+      `${server.url}/api/v1/videos/upload?video_category=user&is_intermediate=false&board_id=${shared}`,
+      100,
+      {
+        authorization: `Bearer ${token}`,
+      },
+    );
     expect(answer).toEqual({ continued: false, status: 403, connection: 'close' });
   });
 });

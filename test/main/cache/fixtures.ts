@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import type { BoardDTO, ImageDTO, SessionQueueItem } from '../../../src/shared/invokeai';
+import type { BoardDTO, ImageDTO, SessionQueueItem, VideoDTO } from '../../../src/shared/invokeai';
 import { openCache, type Cache, type CacheOptions } from '../../../src/main/cache';
 import type { GalleryQuery } from '../../../src/shared/ipc';
 
@@ -38,6 +38,17 @@ export function serverTime(seconds: number): string {
   return new Date(Date.UTC(2026, 7, 19, 1, 0, 0) + seconds * 1000).toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** What a fresh gallery record is, image or video: not deleted, not intermediate, no session, unstarred. */
+const PLAIN_RECORD = {
+  deleted_at: null,
+  is_intermediate: false,
+  session_id: null,
+  node_id: null,
+  starred: false,
+  has_workflow: false,
+  board_id: null,
+} as const;
+
 export function imageDto(overrides: Partial<ImageDTO> = {}): ImageDTO {
   const name = overrides.image_name ?? imageName();
   return {
@@ -50,13 +61,28 @@ export function imageDto(overrides: Partial<ImageDTO> = {}): ImageDTO {
     height: 768,
     created_at: serverTime(counter),
     updated_at: serverTime(counter),
-    deleted_at: null,
-    is_intermediate: false,
-    session_id: null,
-    node_id: null,
-    starred: false,
-    has_workflow: false,
-    board_id: null,
+    ...PLAIN_RECORD,
+    ...overrides,
+  };
+}
+
+/** A VideoDTO as the real 6.14.2 sends it (see test/unit/models.test.ts for a captured one). */
+export function videoDto(overrides: Partial<VideoDTO> = {}): VideoDTO {
+  const name = overrides.video_name ?? imageName().replace(/\.png$/, '.mp4');
+  return {
+    video_name: name,
+    video_url: `api/v1/videos/i/${name}/full`,
+    thumbnail_url: `api/v1/videos/i/${name}/thumbnail`,
+    video_origin: 'external',
+    video_category: 'user',
+    width: 64,
+    height: 48,
+    duration: 1.5,
+    fps: 24,
+    created_at: serverTime(100),
+    updated_at: serverTime(100),
+    ...PLAIN_RECORD,
+    video_subfolder: '',
     ...overrides,
   };
 }

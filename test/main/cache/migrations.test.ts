@@ -257,6 +257,9 @@ describe('migrations', () => {
     oldImage(db, 26, { positive_prompt: '', negative_prompt: 7, seed: 'x' });
     oldImage(db, 27, { positive_prompt: docs[3]!.positive_prompt });
     const oldBytes = db.get<{ n: number }>('json bytes', 'SELECT sum(length(json)) AS n FROM image_metadata')!.n;
+    migrate(db, 8);
+    // The old metadata's pages are given back, not left in the file.
+    expect(db.get<{ n: number }>('free pages', 'SELECT freelist_count AS n FROM pragma_freelist_count')!.n).toBe(0);
     db.close();
 
     const cache = openCache({ dataDir: dir, profileKey: 'p' });
@@ -290,9 +293,68 @@ describe('migrations', () => {
     expect(after.get<{ n: number }>('dictionaries', 'SELECT count(*) AS n FROM metadata_dictionaries')!.n).toBe(1);
     const newBytes = after.get<{ n: number }>('doc bytes', 'SELECT sum(length(doc)) AS n FROM image_metadata')!.n;
     expect(newBytes).toBeLessThan(oldBytes / 3);
-    // The old metadata's pages are given back, not left in the file.
-    expect(after.get<{ n: number }>('free pages', 'SELECT freelist_count AS n FROM pragma_freelist_count')!.n).toBe(0);
     after.close();
+  });
+
+  it('migration 9 gives the starred images their own search index, filled from what is cached and kept by the same writes', () => {
+    const { db, dir } = freshDb();
+    migrate(db, 7);
+    oldImage(db, 1, doc('red fox in snow', 'Juggernaut XL v9'));
+    oldImage(db, 2, doc('red fox at dusk', 'FLUX.1 dev'));
+    oldImage(db, 3, doc('barn owl', 'Juggernaut XL v9'));
+    oldImage(db, 4, null);
+    db.run('star', 'UPDATE images SET starred = 1 WHERE id IN (?, ?, ?)', [1024, 3 * 1024, 4 * 1024]);
+    migrate(db, 9);
+    const starredRows = () => db.all<{ id: number }>('rows', 'SELECT id FROM starred_fts_docsize ORDER BY id').map((r) => r.id / 1024);
+    const starredMatches = (match: string) =>
+      db
+        .all<{ rowid: number }>('match', 'SELECT rowid FROM starred_fts WHERE starred_fts MATCH ? ORDER BY rowid', [match])
+        .map((r) => r.rowid / 1024);
+    expect(starredRows()).toEqual([1, 3, 4]);
+    expect(starredMatches('fox')).toEqual([1]);
+    expect(starredMatches('fields : "mjugg"*')).toEqual([1, 3]);
+    db.run('unstar', 'UPDATE images SET starred = 0 WHERE id = ?', [1024]);
+    db.run('star', 'UPDATE images SET starred = 1 WHERE id = ?', [2 * 1024]);
+    db.run('delete', 'DELETE FROM images WHERE id = ?', [4 * 1024]);
+    expect(starredRows()).toEqual([2, 3]);
+    expect(starredMatches('fox')).toEqual([2]);
+    db.close();
+    const cache = openCache({ dataDir: dir, profileKey: 'p' });
+    expect(names(cache.listImages(query({ search: 'fox', starredFirst: true }), 0, 10))).toEqual(['2.png', '1.png']);
+    expect(names(cache.listImages(query({ search: 'model:jugg', starredOnly: true }), 0, 10))).toEqual(['3.png']);
+    cache.close();
+  });
+
+  it('migration 10 clears the URLs the server derives from the name and keeps any other, reading back the same URLs', () => {
+    const { db, dir } = freshDb();
+    migrate(db, 9);
+    const insert = (id: number, kind: string, name: string, url: string, thumbnail: string) =>
+      db.run(
+        'row',
+        `INSERT INTO images (id, kind, image_name, category, created_at, touched_at, image_url, thumbnail_url)
+         VALUES (?, ?, ?, 'general', ?, 1, ?, ?)`,
+        [id * 1024, kind, name, id, url, thumbnail],
+      );
+    insert(1, 'image', 'a.png', 'api/v1/images/i/a.png/full', 'api/v1/images/i/a.png/thumbnail');
+    insert(2, 'video', 'b.mp4', 'api/v1/videos/i/b.mp4/full', 'api/v1/videos/i/b.mp4/thumbnail');
+    insert(3, 'image', 'c.png', 'https://cdn.example/c.png', 'api/v1/images/i/c.png/thumbnail');
+    migrate(db);
+    expect(db.all('urls', 'SELECT image_url, thumbnail_url FROM images ORDER BY id')).toEqual([
+      { image_url: null, thumbnail_url: null },
+      { image_url: null, thumbnail_url: null },
+      { image_url: 'https://cdn.example/c.png', thumbnail_url: null },
+    ]);
+    db.close();
+    const cache = openCache({ dataDir: dir, profileKey: 'p' });
+    const items = cache.pageImages(query({ categories: [], starredFirst: false }), 0, 10).items;
+    expect(
+      items.map((item) => (item.kind === 'image' ? [item.image_url, item.thumbnail_url] : [item.video_url, item.thumbnail_url])),
+    ).toEqual([
+      ['https://cdn.example/c.png', 'api/v1/images/i/c.png/thumbnail'],
+      ['api/v1/videos/i/b.mp4/full', 'api/v1/videos/i/b.mp4/thumbnail'],
+      ['api/v1/images/i/a.png/full', 'api/v1/images/i/a.png/thumbnail'],
+    ]);
+    cache.close();
   });
 
   it('a cache with too few documents for a dictionary stores them without one and cuts it once there are enough', () => {

@@ -222,6 +222,22 @@ const SEARCHES = [
   'batch:batch-b',
   'batch:BATCH-B2 fox',
   'batch:nothing',
+  // Tokens longer than the search index's prefix indexes, and date spans ending before the newest image.
+  'model:juggernaut steps:>=30',
+  'lora:"detail tweak"',
+  'scheduler:euler_a w:>1000',
+  'model:jugg date:2026-02..2026-04',
+  'size:1024x1024 date:<2026-06-01',
+  'owl model:dreamshaper',
+  'fox lora:detail date:2026-02..2026-09',
+  // Size, ratio, w and h terms walk the tokens of the sizes the gallery holds.
+  'ratio:portrait steps:>=30',
+  'ratio:square fox',
+  'w:>1000 model:jugg',
+  'h:<600',
+  'size:640x480',
+  'owl size:640x480',
+  'w:1000..1100 h:>=1000 -lora:add',
 ];
 
 describe('field search', () => {
@@ -260,6 +276,73 @@ describe('field search', () => {
     const { cache, fixtures } = gallery();
     expect(cache.countImages(query({ search: 'steps:many' }))).toBe(fixtures.length);
     expect(cache.countImages(query({ search: 'fox colour:red' }))).toBe(expected(fixtures, 'fox').length);
+  });
+
+  it('walks the starred images in their own index: starred first and starred only equal the straight filter through every write', async () => {
+    const { cache, fixtures } = gallery({ searchDriveBelow: 0 });
+    const searches = [
+      'fox',
+      'owl model:jugg',
+      'model:flux',
+      'size:1024x1024',
+      'lighthouse -rain',
+      'steps:>=30 lora:detail',
+      'base:sd date:2026',
+    ];
+    // The images tab (general only) too: its excluded categories are an FTS5 NOT or a row check.
+    const check = (when: string) => {
+      const starred = new Set(fixtures.filter((f) => f.dto.starred).map((f) => f.dto.image_name));
+      const general = new Set(fixtures.filter((f) => f.dto.image_category === 'general').map((f) => f.dto.image_name));
+      for (const categories of [[], ['general' as const]]) {
+        for (const search of searches) {
+          const all = expected(fixtures, search).filter((n) => categories.length === 0 || general.has(n));
+          const want = all.filter((n) => starred.has(n));
+          const label = `${when}: ${search} in ${categories.join() || 'all'}`;
+          expect(names(cache.listImages(query({ search, categories, starredFirst: true }), 0, 500)), label).toEqual([
+            ...want,
+            ...all.filter((n) => !starred.has(n)),
+          ]);
+          expect(names(cache.listImages(query({ search, categories, starredOnly: true }), 0, 500)), label).toEqual(want);
+          expect(cache.countImages(query({ search, categories, starredOnly: true })), label).toBe(want.length);
+        }
+      }
+    };
+    check('as synced');
+    const withJson = fixtures.filter((f) => f.json !== null);
+    const [starOn, starOff, rewritten, deleted, removed, emptied] = [
+      withJson.find((f) => !f.dto.starred)!,
+      ...withJson.filter((f) => f.dto.starred).slice(0, 5),
+    ];
+    cache.setStarred([starOn.dto.image_name], true);
+    cache.setStarred([starOff!.dto.image_name], false);
+    starOn.dto.starred = true;
+    starOff!.dto.starred = false;
+    check('after starring and unstarring');
+    rewritten!.json = { ...rewritten!.json, positive_prompt: 'red fox on a fence', model: { name: 'FLUX.1 dev', base: 'flux' } };
+    cache.writeMetadata([{ image_name: rewritten!.dto.image_name, json: rewritten!.json }]);
+    cache.moveImages([rewritten!.dto.image_name], 'b-land');
+    emptied!.json = null;
+    cache.writeMetadata([{ image_name: emptied!.dto.image_name, json: null }]);
+    cache.markDeleted([deleted!.dto.image_name]);
+    await cache.removeImages([removed!.dto.image_name]);
+    fixtures.splice(fixtures.indexOf(deleted!), 1);
+    fixtures.splice(fixtures.indexOf(removed!), 1);
+    check('after metadata rewrites, moves and deletes');
+    cache.restoreDeleted([deleted!.dto.image_name]);
+    fixtures.push(deleted!);
+    fixtures.sort((a, b) => created(a) - created(b));
+    check('after a restore');
+  });
+
+  it('finds an image whose metadata is not cached yet by its size, which the search index cannot hold', () => {
+    const { cache, fixtures } = gallery({ searchDriveBelow: 0 });
+    const waiting = imageDto({ width: 640, height: 480, created_at: serverTime(400 * 86_400) });
+    cache.upsertImages([waiting]);
+    fixtures.push({ dto: waiting, json: null });
+    for (const search of ['size:640x480', 'h:480', 'w:600..700']) {
+      expect(names(cache.listImages(query({ search }), 0, 500)), search).toEqual(expected(fixtures, search));
+      expect(names(cache.listImages(query({ search }), 0, 1)), search).toEqual([waiting.image_name]);
+    }
   });
 
   it('keeps LoRAs in step when metadata is rewritten', () => {
@@ -328,6 +411,8 @@ describe('facets', () => {
     for (const search of ['fox', 'steps:>=30', 'owl model:jugg', 'lora:detail']) {
       const names = new Set(expected(fixtures, search));
       expect(asTally(cache.facets(query({ search }))), search).toEqual(straight(fixtures, (f) => names.has(f.dto.image_name)));
+      const general = (f: Fixture) => f.dto.image_category === 'general' && names.has(f.dto.image_name);
+      expect(asTally(cache.facets(query({ search, categories: ['general'] }))), search).toEqual(straight(fixtures, general));
     }
     expect(cache.facets(query({ search: 'fox' })).sampled).toBeNull();
   });

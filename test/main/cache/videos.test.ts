@@ -1,35 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { VideoDTO } from '../../../src/shared/invokeai';
-import { boardDto, imageDto, imageName, names, query, serverTime, useCaches } from './fixtures';
+import { boardDto, imageDto, names, query, serverTime, useCaches, videoDto } from './fixtures';
 
 const open = useCaches();
-
-/** A VideoDTO as the real 6.14.2 sends it (see test/unit/models.test.ts for a captured one). */
-function videoDto(overrides: Partial<VideoDTO> = {}): VideoDTO {
-  const name = overrides.video_name ?? imageName().replace(/\.png$/, '.mp4');
-  return {
-    video_name: name,
-    video_url: `api/v1/videos/i/${name}/full`,
-    thumbnail_url: `api/v1/videos/i/${name}/thumbnail`,
-    video_origin: 'external',
-    video_category: 'user',
-    width: 64,
-    height: 48,
-    duration: 1.5,
-    fps: 24,
-    created_at: serverTime(100),
-    updated_at: serverTime(100),
-    deleted_at: null,
-    is_intermediate: false,
-    session_id: null,
-    node_id: null,
-    starred: false,
-    has_workflow: false,
-    video_subfolder: '',
-    board_id: null,
-    ...overrides,
-  };
-}
 
 describe('videos in the cache', () => {
   it('shows videos beside images in gallery order, as video items with duration and fps', () => {

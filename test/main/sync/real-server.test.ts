@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvokeClient } from '../../../src/main/api/client';
 import { openCache, type Cache } from '../../../src/main/cache';
 import { SyncEngine } from '../../../src/main/sync';
-import type { GalleryQuery } from '../../../src/shared/ipc';
+import type { GalleryQuery, SyncProgress } from '../../../src/shared/ipc';
+import { ImageCategoryValues } from '../../../src/shared/models';
 import { startRealServer, type RealServer } from '../../real/server';
 import { imagesOnly, imageOnly } from '../../support/gallery-items';
 
@@ -21,13 +22,14 @@ describe.skipIf(!process.env.INVOKEAI_REAL)('sync against the real InvokeAI 6.14
   let cache: Cache;
   let engine: SyncEngine;
   let dir: string;
+  const progress: SyncProgress[] = [];
 
   beforeAll(async () => {
     real = await startRealServer({ populate: true, log: () => {} });
     api = new InvokeClient({ baseUrl: real.url });
     dir = mkdtempSync(join(tmpdir(), 'ivk-real-sync-'));
     cache = openCache({ dataDir: dir, profileKey: 'real' });
-    engine = new SyncEngine({ api, cache });
+    engine = new SyncEngine({ api, cache, onProgress: (report) => progress.push(report) });
   }, 600_000);
 
   afterAll(async () => {
@@ -52,6 +54,15 @@ describe.skipIf(!process.env.INVOKEAI_REAL)('sync against the real InvokeAI 6.14
     const summary = await engine.sync();
     expect(summary.added).toBeGreaterThan(0);
     await expectSameAsServer();
+    // While it ran, the status carried what the server lists: per category and starred, per board.
+    const listed = progress.find((report) => report.phase === 'images')!.listed!;
+    for (const category of ImageCategoryValues) {
+      const names = await api.imageNames({ categories: [category], is_intermediate: false, starred_first: true });
+      expect(listed.categories[category], category).toEqual({ total: names.image_names.length, starred: names.starred_count });
+    }
+    for (const board of await api.listBoards(true)) {
+      expect(listed.boards[board.board_id]).toEqual({ images: board.image_count, assets: board.asset_count });
+    }
     await engine.metadataIdle();
     expect(cache.metadataBacklogSize()).toBe(0);
     const described = imagesOnly(cache.listImages(everything, 0, 10_000))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cache } from '../../../src/main/cache';
 import type { GalleryQuery } from '../../../src/shared/ipc';
+import { ImageCategoryValues } from '../../../src/shared/models';
 import type { StandIn } from '../../server';
 import { serverImages, useWorld } from './harness';
 import { imagesOnly, imageOnly } from '../../support/gallery-items';
@@ -94,6 +95,39 @@ describe('first sync', () => {
     const images = progress.filter((p) => p.phase === 'images');
     expect(images.at(-1)!.done).toBe(images.at(-1)!.total);
     expect(engine.progress).toEqual({ phase: 'idle', done: 0, total: 0 });
+  });
+});
+
+describe('the name lists’ counts', () => {
+  it('come with every report from the moment the lists are in until the run ends, per category and starred', async () => {
+    const { server, engine, progress } = await world();
+    await engine.sync();
+    const images = serverImages(server);
+    const categories = Object.fromEntries(
+      ImageCategoryValues.map((category) => {
+        const inCategory = images.filter((image) => image.image_category === category);
+        return [category, { total: inCategory.length, starred: inCategory.filter((image) => image.starred).length }];
+      }),
+    );
+    // The stand-in's gallery has starred images and assets, so each count is tested.
+    expect(categories.general!.starred).toBeGreaterThan(0);
+    expect(images.some((image) => image.image_category !== 'general')).toBe(true);
+
+    const listedFrom = progress.findIndex((report) => report.listed !== undefined);
+    expect(progress.slice(0, listedFrom).map((report) => report.phase)).not.toContain('images');
+    const during = progress.slice(listedFrom).filter((report) => report.phase !== 'idle' && report.phase !== 'metadata');
+    expect(during.map((report) => report.phase)).toContain('images');
+    // Each board's counts are the board list's: general images and assets, as on the server.
+    const boards = Object.fromEntries(
+      [...server.state.gallery.boards.keys()].map((boardId) => {
+        const onBoard = images.filter((image) => image.board_id === boardId);
+        const general = onBoard.filter((image) => image.image_category === 'general').length;
+        return [boardId, { images: general, assets: onBoard.length - general }];
+      }),
+    );
+    expect(Object.values(boards).some((board) => board.images > 0 && board.assets > 0)).toBe(true);
+    for (const report of during) expect(report.listed).toEqual({ categories, foreign: { total: 0, starred: 0 }, boards });
+    expect(engine.progress.listed).toBeUndefined();
   });
 });
 

@@ -52,10 +52,8 @@ export interface BoardSeed {
   board_visibility: 'private' | 'shared' | 'public';
 }
 
-export interface ImageSeed {
-  image_name: string;
-  image_origin: ImageOrigin;
-  image_category: ImageCategory;
+/** What image and video seeds share: their DTOs' common fields, and the generation metadata. */
+export interface RecordSeed {
   width: number;
   height: number;
   created_at: string;
@@ -66,11 +64,17 @@ export interface ImageSeed {
   board_id: string | null;
   session_id: string | null;
   node_id: string | null;
-  /** The DTO flag: true when the image carries a workflow or a graph (every generated image has a graph). */
+  /** The DTO flag: true when the record carries a workflow or a graph (every generated image has a graph). */
   has_workflow: boolean;
+  metadata: GenerationMetadata | null;
+}
+
+export interface ImageSeed extends RecordSeed {
+  image_name: string;
+  image_origin: ImageOrigin;
+  image_category: ImageCategory;
   /** Whether a saved-workflow document is embedded too (`invokeai_workflow`). */
   embeds_workflow: boolean;
-  metadata: GenerationMetadata | null;
   /** Drives the pixels `renderPng` draws. */
   pixel_seed: number;
 }

@@ -4,29 +4,17 @@
  * own, so asking for videos changes no seeded image, board or queue item.
  */
 import { writeMp4 } from '../../support/mp4';
-import type { BoardSeed, GenerationMetadata, ImageCategory, ImageOrigin } from './gallery';
+import type { BoardSeed, GenerationMetadata, ImageCategory, ImageOrigin, RecordSeed } from './gallery';
 import { Rng } from './random';
 import { sqliteTimestamp } from './timestamps';
 
-export interface VideoSeed {
+export interface VideoSeed extends RecordSeed {
   video_name: string;
   video_origin: ImageOrigin;
   video_category: ImageCategory;
-  width: number;
-  height: number;
   /** Seconds. */
   duration: number;
   fps: number;
-  created_at: string;
-  updated_at: string;
-  is_intermediate: boolean;
-  starred: boolean;
-  /** null = Uncategorized. */
-  board_id: string | null;
-  session_id: string | null;
-  node_id: string | null;
-  has_workflow: boolean;
-  metadata: GenerationMetadata | null;
   /** Drives the colours `renderMp4` draws. */
   colour_seed: number;
 }

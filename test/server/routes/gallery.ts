@@ -5,38 +5,18 @@
  * alike; on a multi-user server a non-admin's list without a board, or of Uncategorized, holds
  * only their own items.
  */
-import { listOwner, readableBoard } from '../access';
 import { json, type RequestContext, type Router } from '../http';
 import type { StandInState } from '../state';
-import { IMAGE_CATEGORIES, IMAGE_ORIGINS, thumbnailUrl, imageUrl, type ImageRecord } from '../store';
+import { thumbnailUrl, imageUrl, type ImageRecord } from '../store';
 import type { ParamReader } from '../validation';
 import { videoThumbnailUrl, videoUrl, type VideoRecord } from '../video-store';
+import { readListFilters, scopedToCaller, type ListFilters } from './media';
 
 type Item = { kind: 'image'; record: ImageRecord } | { kind: 'video'; record: VideoRecord };
 
 const nameOf = (item: Item): string => (item.kind === 'image' ? item.record.image_name : item.record.video_name);
 
-interface GalleryQuery {
-  origin: 'internal' | 'external' | null;
-  categories: (typeof IMAGE_CATEGORIES)[number][] | null;
-  is_intermediate: boolean | null;
-  board_id: string | null;
-  order_dir: 'ASC' | 'DESC';
-  starred_first: boolean;
-  search_term: string | null;
-}
-
-function readGalleryQuery(q: ParamReader): GalleryQuery {
-  return {
-    origin: q.enumValue('origin', IMAGE_ORIGINS, null),
-    categories: q.enumList('categories', IMAGE_CATEGORIES),
-    is_intermediate: q.bool('is_intermediate', null),
-    board_id: q.str('board_id'),
-    order_dir: q.enumValue('order_dir', ['ASC', 'DESC'] as const, 'DESC'),
-    starred_first: q.bool('starred_first', true),
-    search_term: q.str('search_term'),
-  };
-}
+const readGalleryQuery = (q: ParamReader): ListFilters => readListFilters(q, 'origin');
 
 /** -1 when `a` comes first: (starred DESC,) created_at, kind, name, in the asked direction. */
 function compare(a: Item, b: Item, starredFirst: boolean, sign: 1 | -1): number {
@@ -54,9 +34,8 @@ export function registerGalleryRoutes(router: Router, state: StandInState): void
   const { gallery } = state;
 
   /** Every matching item in the real order, and how many are starred (0 unless `starred_first`). */
-  const items = (ctx: RequestContext, query: GalleryQuery, createdDate: string | null = null): { items: Item[]; starredCount: number } => {
-    if (query.board_id && query.board_id !== 'none' && !ctx.caller.is_admin) readableBoard(ctx.caller, gallery, query.board_id);
-    const owner = listOwner(ctx.caller, query.board_id);
+  const items = (ctx: RequestContext, query: ListFilters, createdDate: string | null = null): { items: Item[]; starredCount: number } => {
+    const { owner } = scopedToCaller(ctx, gallery, query);
     const common = {
       categories: query.categories,
       is_intermediate: query.is_intermediate,

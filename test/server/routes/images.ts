@@ -3,23 +3,15 @@
  * server each route checks the caller as 6.14.2 does (`../access.ts`).
  */
 import busboy from 'busboy';
-import { assertImageModifiable, canModifyImage, canReadImage, listOwner, readableBoard, readableImage } from '../access';
+import { assertImageModifiable, assertUploadBoard, canModifyImage, canReadImage, readableImage } from '../access';
 import type { ImageCategory } from '../data/gallery';
 import { encodePng, readPngText } from '../data/png';
 import { HttpError, json, type Reply, type RequestContext, type Router } from '../http';
 import { cropVisible, decodeImage, resizeTo } from '../imaging';
 import type { StandInState } from '../state';
-import {
-  IMAGE_CATEGORIES,
-  IMAGE_ORIGINS,
-  imageDTO,
-  imageUrl,
-  parseMetadata,
-  thumbnailUrl,
-  type ImageQuery,
-  type ImageRecord,
-} from '../store';
+import { IMAGE_CATEGORIES, imageDTO, imageUrl, parseMetadata, thumbnailUrl, type ImageQuery, type ImageRecord } from '../store';
 import type { ParamReader } from '../validation';
+import { readChanges, readListFilters, registerListRoutes, scopedToCaller } from './media';
 
 /** FastAPI's bare `HTTPException(status_code=404)`. */
 const notFound = (): HttpError => new HttpError(404, 'Not Found');
@@ -28,15 +20,8 @@ const notFound = (): HttpError => new HttpError(404, 'Not Found');
 const imageCache = (ctx: RequestContext): string => (ctx.multiuser ? 'private, no-store' : 'max-age=31536000');
 
 function readImageQuery(q: ParamReader): ImageQuery {
-  return {
-    image_origin: q.enumValue('image_origin', IMAGE_ORIGINS, null),
-    categories: q.enumList('categories', IMAGE_CATEGORIES),
-    is_intermediate: q.bool('is_intermediate', null),
-    board_id: q.str('board_id'),
-    order_dir: q.enumValue('order_dir', ['ASC', 'DESC'] as const, 'DESC'),
-    starred_first: q.bool('starred_first', true),
-    search_term: q.str('search_term'),
-  };
+  const { origin, ...filters } = readListFilters(q, 'image_origin');
+  return { image_origin: origin, ...filters };
 }
 
 interface Upload {
@@ -101,28 +86,17 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
 
   /** The image a read names, if the caller may read it (its 403/404 otherwise). */
   const record = (ctx: RequestContext): ImageRecord => readableImage(ctx.caller, gallery, ctx.param('image_name'), notFound);
-  /** A list's query as the caller may run it: a board they may read; only their own images without one. */
-  const scoped = (ctx: RequestContext, query: ImageQuery): ImageQuery => {
-    if (query.board_id && query.board_id !== 'none' && !ctx.caller.is_admin) readableBoard(ctx.caller, gallery, query.board_id);
-    return { ...query, owner: listOwner(ctx.caller, query.board_id) };
-  };
 
-  router.get('/api/v1/images/', (ctx) => {
-    const q = ctx.queryReader();
-    const query = readImageQuery(q);
-    const offset = q.int('offset', 0, { ge: 0 });
-    const limit = q.int('limit', 10, { ge: 0, le: 1000 });
-    q.done();
-    const { images } = gallery.queryImages(scoped(ctx, query));
-    return json({ limit, offset, total: images.length, items: images.slice(offset, offset + limit).map(imageDTO) });
-  });
-
-  router.get('/api/v1/images/names', (ctx) => {
-    const q = ctx.queryReader();
-    const query = readImageQuery(q);
-    q.done();
-    const { images, starredCount } = gallery.queryImages(scoped(ctx, query));
-    return json({ image_names: images.map((r) => r.image_name), starred_count: starredCount, total_count: images.length });
+  registerListRoutes(router, {
+    base: '/api/v1/images',
+    namesKey: 'image_names',
+    readQuery: readImageQuery,
+    find: (ctx, query) => {
+      const { images, starredCount } = gallery.queryImages(scopedToCaller(ctx, gallery, query));
+      return { records: images, starredCount };
+    },
+    name: (r) => r.image_name,
+    dto: imageDTO,
   });
 
   router.post('/api/v1/images/images_by_names', async (ctx) => {
@@ -141,20 +115,9 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
   router.get('/api/v1/images/i/{image_name}', (ctx) => json(imageDTO(record(ctx))));
 
   router.patch('/api/v1/images/i/{image_name}', async (ctx) => {
-    const body = await ctx.bodyReader({ embedded: false });
-    // Unknown keys are allowed and ignored (extra="allow"); session_id and the flags are strict.
-    const image_category = body.enumValue('image_category', IMAGE_CATEGORIES, { nullable: true });
-    const session_id = body.str('session_id', { nullable: true });
-    const is_intermediate = body.bool('is_intermediate', { strict: true, nullable: true });
-    const starred = body.bool('starred', { strict: true, nullable: true });
-    body.done();
+    const changes = await readChanges(ctx, 'image_category');
     assertImageModifiable(ctx.caller, gallery, ctx.param('image_name'));
-    const updated = gallery.updateImage(ctx.param('image_name'), {
-      ...(image_category ? { image_category } : {}),
-      ...(typeof session_id === 'string' ? { session_id } : {}),
-      ...(typeof is_intermediate === 'boolean' ? { is_intermediate } : {}),
-      ...(typeof starred === 'boolean' ? { starred } : {}),
-    });
+    const updated = gallery.updateImage(ctx.param('image_name'), changes);
     if (!updated) throw new HttpError(400, 'Failed to update image');
     return json(imageDTO(updated));
   });
@@ -215,14 +178,7 @@ export function registerImageRoutes(router: Router, state: StandInState): void {
     const upload = await readMultipart(ctx);
     if (!upload.file) q.errors.push({ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null });
     q.done();
-    // The board is checked before the file is looked at; only a public board takes others' uploads.
-    if (boardId !== null) {
-      const board = gallery.getBoard(boardId);
-      if (!board) throw new HttpError(404, 'Board not found');
-      if (!ctx.caller.is_admin && board.user_id !== ctx.caller.user_id && board.board_visibility !== 'public') {
-        throw new HttpError(403, 'Not authorized to upload to this board');
-      }
-    }
+    assertUploadBoard(ctx.caller, gallery, boardId);
     const file = upload.file!;
     if (!file.mimeType.startsWith('image')) throw new HttpError(415, 'Not an image');
     let image = await decodeImage(file.data);

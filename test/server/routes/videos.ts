@@ -6,13 +6,14 @@
  * video is a 403 for a non-admin's change, a batch skips refusals), so they live here.
  */
 import busboy from 'busboy';
-import { listOwner, readableBoard, type Caller } from '../access';
+import { assertUploadBoard, type Caller } from '../access';
 import { HttpError, json, type Reply, type RequestContext, type Router } from '../http';
 import type { StandInState } from '../state';
-import { IMAGE_CATEGORIES, IMAGE_ORIGINS, parseMetadata, type BoardRecord, type GalleryStore } from '../store';
+import { IMAGE_CATEGORIES, parseMetadata, type BoardRecord, type GalleryStore } from '../store';
 import { ValidationFailure, type ParamReader } from '../validation';
 import { videoDTO, videoThumbnailUrl, videoUrl, type VideoQuery, type VideoRecord } from '../video-store';
 import { isMp4File, probeMp4 } from '../video-probe';
+import { readChanges, readListFilters, registerListRoutes, scopedToCaller } from './media';
 
 /** 6.14.2's `MAX_UPLOAD_SIZE`: 1 GiB a file. */
 export const MAX_VIDEO_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -80,21 +81,8 @@ function readableVideo(ctx: RequestContext, gallery: GalleryStore): VideoRecord 
 // ---------------------------------------------------------------- queries
 
 function readVideoQuery(q: ParamReader): VideoQuery {
-  return {
-    video_origin: q.enumValue('video_origin', IMAGE_ORIGINS, null),
-    categories: q.enumList('categories', IMAGE_CATEGORIES),
-    is_intermediate: q.bool('is_intermediate', null),
-    board_id: q.str('board_id'),
-    order_dir: q.enumValue('order_dir', ['ASC', 'DESC'] as const, 'DESC'),
-    starred_first: q.bool('starred_first', true),
-    search_term: q.str('search_term'),
-  };
-}
-
-/** A list's query as the caller may run it: a board they may read; only their own videos without one. */
-function scoped(ctx: RequestContext, gallery: GalleryStore, query: VideoQuery): VideoQuery {
-  if (query.board_id && query.board_id !== 'none' && !ctx.caller.is_admin) readableBoard(ctx.caller, gallery, query.board_id);
-  return { ...query, owner: listOwner(ctx.caller, query.board_id) };
+  const { origin, ...filters } = readListFilters(q, 'video_origin');
+  return { video_origin: origin, ...filters };
 }
 
 // ---------------------------------------------------------------- bytes
@@ -223,22 +211,16 @@ export function registerVideoRoutes(router: Router, state: StandInState, options
   const { videos } = gallery;
   const fileCap = options.maxUploadBytes ?? MAX_VIDEO_UPLOAD_BYTES;
 
-  router.get('/api/v1/videos/', (ctx) => {
-    const q = ctx.queryReader();
-    const query = readVideoQuery(q);
-    const offset = q.int('offset', 0, { ge: 0 });
-    const limit = q.int('limit', 10, { ge: 0, le: 1000 });
-    q.done();
-    const found = videos.query(scoped(ctx, gallery, query)).videos;
-    return json({ limit, offset, total: found.length, items: found.slice(offset, offset + limit).map(videoDTO) });
-  });
-
-  router.get('/api/v1/videos/names', (ctx) => {
-    const q = ctx.queryReader();
-    const query = readVideoQuery(q);
-    q.done();
-    const { videos: found, starredCount } = videos.query(scoped(ctx, gallery, query));
-    return json({ video_names: found.map((v) => v.video_name), starred_count: starredCount, total_count: found.length });
+  registerListRoutes(router, {
+    base: '/api/v1/videos',
+    namesKey: 'video_names',
+    readQuery: readVideoQuery,
+    find: (ctx, query) => {
+      const { videos: records, starredCount } = videos.query(scopedToCaller(ctx, gallery, query));
+      return { records, starredCount };
+    },
+    name: (v) => v.video_name,
+    dto: videoDTO,
   });
 
   router.get('/api/v1/videos/i/{video_name}', (ctx) => json(videoDTO(readableVideo(ctx, gallery))));
@@ -269,21 +251,10 @@ export function registerVideoRoutes(router: Router, state: StandInState, options
   }));
 
   router.patch('/api/v1/videos/i/{video_name}', async (ctx) => {
-    const body = await ctx.bodyReader({ embedded: false });
-    // Unknown keys are allowed and ignored (extra="allow"); session_id and the flags are strict.
-    const video_category = body.enumValue('video_category', IMAGE_CATEGORIES, { nullable: true });
-    const session_id = body.str('session_id', { nullable: true });
-    const is_intermediate = body.bool('is_intermediate', { strict: true, nullable: true });
-    const starred = body.bool('starred', { strict: true, nullable: true });
-    body.done();
+    const changes = await readChanges(ctx, 'video_category');
     const name = ctx.param('video_name');
     assertModifiable(ctx.caller, gallery, name);
-    const updated = videos.update(name, {
-      ...(video_category ? { video_category } : {}),
-      ...(typeof session_id === 'string' ? { session_id } : {}),
-      ...(typeof is_intermediate === 'boolean' ? { is_intermediate } : {}),
-      ...(typeof starred === 'boolean' ? { starred } : {}),
-    });
+    const updated = videos.update(name, changes);
     if (!updated) throw new HttpError(400, 'Failed to update video');
     return json(videoDTO(updated));
   });
@@ -407,13 +378,7 @@ export function registerVideoRoutes(router: Router, state: StandInState, options
       throw new HttpError(413, `Video upload exceeds maximum request size (${requestCap(fileCap)} bytes)`);
     q.done();
     // The board is checked before any of the body is read.
-    if (boardId !== null) {
-      const board = gallery.getBoard(boardId);
-      if (!board) throw new HttpError(404, 'Board not found');
-      if (!ctx.caller.is_admin && board.user_id !== ctx.caller.user_id && board.board_visibility !== 'public') {
-        throw new HttpError(403, 'Not authorized to upload to this board');
-      }
-    }
+    assertUploadBoard(ctx.caller, gallery, boardId);
     const type = String(ctx.req.headers['content-type'] ?? '');
     if (!/^multipart\/form-data\s*;.*boundary=/i.test(type)) throw new HttpError(422, 'Expected a multipart/form-data video upload');
     const parsed = await readVideoUpload(ctx, fileCap);

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { BoardsSidebar } from '../features/boards/BoardsSidebar';
 import { CompareHost } from '../features/compare/CompareView';
 import { GalleryView } from '../features/gallery/GalleryView';
@@ -18,10 +17,8 @@ import { useStore } from './store';
 import './layout.css';
 
 export function App() {
-  const appStarted = useStore((s) => s.appStarted);
   const view = useStore((s) => s.view);
 
-  useEffect(() => appStarted(), [appStarted]);
   useShortcutSheetKey();
 
   return (

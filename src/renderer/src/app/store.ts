@@ -48,6 +48,7 @@ type DataKey = { [K in keyof AppState]: AppState[K] extends (...args: never[]) =
 const TRANSIENT_KEYS = {
   media: true,
   dialog: true,
+  firstScreenShown: true,
   boards: true,
   boardTotals: true,
   boardFilter: true,
@@ -56,6 +57,7 @@ const TRANSIENT_KEYS = {
   query: true,
   queryKey: true,
   total: true,
+  listed: true,
   pageCache: true,
   epoch: true,
   visibleRange: true,

@@ -3,7 +3,8 @@ import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useStore } from '../../app/store';
 import { useElementWidth } from '../../ui/useElementWidth';
 import { GalleryEmpty } from './GalleryEmpty';
-import { GridCell, PlaceholderCell, cellId } from './GridCell';
+import { listedLength } from '../../../../shared/listed';
+import { GridCell, PendingCell, PlaceholderCell, cellId } from './GridCell';
 import { useGridKeys } from './useGridKeys';
 import { usePaintedFlag } from './usePaintedFlag';
 
@@ -14,16 +15,19 @@ const FAST_SCROLL = 5;
 interface GridRowProps {
   row: number;
   columns: number;
-  total: number;
+  /** Cached images in the view: cells past them are rows a sync has yet to bring. */
+  cached: number;
+  length: number;
   fast: boolean;
 }
 
 /** While flying, a row is plain boxes: no store subscriptions to make and drop every frame. */
-const GridRow = memo(function GridRow({ row, columns, total, fast }: GridRowProps) {
+const GridRow = memo(function GridRow({ row, columns, cached, length, fast }: GridRowProps) {
   const first = row * columns;
   const cells = [];
-  for (let index = first; index < Math.min(total, first + columns); index += 1) {
-    cells.push(fast ? <PlaceholderCell key={index} index={index} /> : <GridCell key={index} index={index} />);
+  for (let index = first; index < Math.min(length, first + columns); index += 1) {
+    if (index >= cached) cells.push(<PendingCell key={index} index={index} length={length} />);
+    else cells.push(fast ? <PlaceholderCell key={index} index={index} /> : <GridCell key={index} index={index} />);
   }
   return <>{cells}</>;
 });
@@ -43,12 +47,15 @@ function useFastScroll() {
 }
 
 /**
- * The gallery grid: one row virtualizer over ceil(total / columns) rows, so the scrollbar is
+ * The gallery grid: one row virtualizer over ceil(length / columns) rows, so the scrollbar is
  * right from the first answer. Rows hold placeholders until their page arrives; only pages in
  * view are read (the slice throttles that), and the renderer never holds the whole library.
+ * During a sync a view the name lists count is as long as the server's gallery: rows past the
+ * cached ones are placeholders that turn into images as the sync writes them.
  */
 export function GalleryGrid() {
   const total = useStore((s) => s.total);
+  const length = useStore((s) => (s.total === null ? 0 : Math.max(s.total, listedLength(s.listed, s.query) ?? 0)));
   const queryKey = useStore((s) => s.queryKey);
   const size = useStore((s) => s.thumbnailSize);
   const focusIndex = useStore((s) => s.focusIndex);
@@ -60,7 +67,7 @@ export function GalleryGrid() {
 
   const columns = Math.max(1, Math.floor((width + GAP) / (size + GAP)));
   const cellSize = width > 0 ? Math.floor((width - GAP * (columns - 1)) / columns) : size;
-  const rowCount = total ? Math.ceil(total / columns) : 0;
+  const rowCount = Math.ceil(length / columns);
 
   // Stable callbacks: the virtualizer re-measures every row whenever getItemKey changes identity.
   const getItemKey = useCallback((row: number) => `${queryKey}:${columns}:${row * columns}`, [queryKey, columns]);
@@ -88,9 +95,18 @@ export function GalleryGrid() {
   const firstRow = rows[0]?.index ?? 0;
   const lastRow = rows.at(-1)?.index ?? 0;
 
+  // The sync's counts follow the status without re-rendering the grid on every status push.
   useEffect(() => {
-    if (total) rangeViewed({ first: firstRow * columns, last: Math.min(total - 1, (lastRow + 1) * columns - 1) });
-  }, [rangeViewed, firstRow, lastRow, columns, total, queryKey]);
+    const { status, syncListsChanged } = useStore.getState();
+    syncListsChanged(status?.sync.listed);
+    return useStore.subscribe((state, previous) => {
+      if (state.status !== previous.status) state.syncListsChanged(state.status?.sync.listed);
+    });
+  }, []);
+
+  useEffect(() => {
+    if (length) rangeViewed({ first: firstRow * columns, last: Math.min(length - 1, (lastRow + 1) * columns - 1) });
+  }, [rangeViewed, firstRow, lastRow, columns, length, queryKey]);
 
   // Follow the focus when it moves (keys, the viewer stepping), not when the data changes.
   const followedFocus = useRef(focusIndex);
@@ -100,7 +116,8 @@ export function GalleryGrid() {
     virtualizer.scrollToIndex(Math.floor(focusIndex / columns), { align: 'auto' });
   }, [virtualizer, focusIndex, columns]);
 
-  usePaintedFlag(scrollRef, queryKey, total, virtualizer.isScrolling, [pageCache, firstRow, lastRow, columns]);
+  const firstScreenPainted = useStore((s) => s.firstScreenPainted);
+  usePaintedFlag(scrollRef, queryKey, total, virtualizer.isScrolling, [pageCache, firstRow, lastRow, columns], firstScreenPainted);
 
   // The Menu key or Shift+F10: the menu opens at the focused cell, as a right-click there would.
   const gridMenuRequested = useStore((s) => s.gridMenuRequested);
@@ -139,12 +156,12 @@ export function GalleryGrid() {
                 className="grid-row"
                 style={{ height: cellSize, gridTemplateColumns: `repeat(${columns}, 1fr)`, columnGap: GAP }}
               >
-                <GridRow row={row.index} columns={columns} total={total} fast={fast} />
+                <GridRow row={row.index} columns={columns} cached={total} length={length} fast={fast} />
               </div>
             ))}
         </div>
       </div>
-      {total === 0 && <GalleryEmpty />}
+      {total === 0 && length === 0 && <GalleryEmpty />}
     </div>
   );
 }

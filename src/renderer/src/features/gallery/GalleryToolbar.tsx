@@ -8,6 +8,7 @@ import { boardName } from '../boards/boardsSlice';
 import { THUMBNAIL_SIZES } from './gallerySlice';
 import { SearchBox } from '../search/SearchBox';
 import { SearchChips } from '../search/SearchChips';
+import { listedLength } from '../../../../shared/listed';
 import { GalleryOrder, type CategoryFilter } from './galleryQuery';
 import { selectedCount } from './selection';
 
@@ -46,7 +47,15 @@ function GalleryTitle() {
   const search = useStore((s) => s.query.search);
   const selected = useStore((s) => selectedCount(s.selection, s.total));
   const noun = useStore(viewNoun);
-  const count = total === null ? 'Loading…' : search ? `${plural(total, noun)} match “${search}”` : plural(total, noun);
+  const listed = useStore((s) => listedLength(s.listed, s.query));
+  const count =
+    total === null
+      ? 'Loading…'
+      : search
+        ? `${plural(total, noun)} match “${search}”`
+        : listed !== null && listed > total
+          ? `${formatCount(total)} of ${plural(listed, noun)}`
+          : plural(total, noun);
   return (
     <div className="gallery-title">
       <h1>{title}</h1>

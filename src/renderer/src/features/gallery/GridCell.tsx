@@ -2,7 +2,7 @@ import { memo, type DragEvent, type MouseEvent } from 'react';
 import { itemName } from '../../../../shared/ipc';
 import { thumbnailUrl } from '../../app/media';
 import { useStore } from '../../app/store';
-import { formatClock } from '../../ui/format';
+import { formatClock, formatCount } from '../../ui/format';
 import { Icon } from '../../ui/Icon';
 import { IMAGE_DRAG_TYPE } from './dragTypes';
 import { selectImageAt } from './gallerySlice';
@@ -16,6 +16,19 @@ export function cellId(index: number): string {
 export function PlaceholderCell({ index }: { index: number }) {
   return (
     <div role="gridcell" id={cellId(index)} className="cell cell-placeholder" aria-label={`Image ${index + 1}, loading`} aria-busy="true" />
+  );
+}
+
+/** A row the server lists that a running sync has not cached yet: nothing to select or act on. */
+export function PendingCell({ index, length }: { index: number; length: number }) {
+  return (
+    <div
+      role="gridcell"
+      id={cellId(index)}
+      className="cell cell-placeholder"
+      aria-label={`Loading image ${formatCount(index + 1)} of ${formatCount(length)}`}
+      aria-busy="true"
+    />
   );
 }
 
@@ -79,7 +92,9 @@ export const GridCell = memo(function GridCell({ index }: { index: number }) {
       onDragStart={onDragStart}
       onPointerDown={() => dragStaged(name)}
     >
-      {media && <img src={thumbnailUrl(media, name)} alt="" loading="lazy" decoding="async" draggable={false} />}
+      {/* Not loading="lazy": the grid mounts only rows in or near view, and lazy loading would hold
+          each of them back until layout and an intersection check, a frame or more per screen. */}
+      {media && <img src={thumbnailUrl(media, name)} alt="" decoding="async" draggable={false} />}
       <button
         type="button"
         className={`cell-star${image.starred ? ' is-starred' : ''}`}

@@ -1,4 +1,4 @@
-import type { GalleryItem, GalleryQuery } from '../../../../shared/ipc';
+import type { GalleryItem, GalleryQuery, ListedImages } from '../../../../shared/ipc';
 import { invoke } from '../../app/bridge';
 import type { AppState, SliceCreator } from '../../app/store';
 import { buildQuery, queryKeyOf, type CategoryFilter, type GalleryOrder, type QueryInputs, type SearchScope } from './galleryQuery';
@@ -32,8 +32,13 @@ export interface GallerySlice {
   appliedSearch: string;
   query: GalleryQuery;
   queryKey: string;
-  /** How many images the query matches; null until the first page of a new query answers. */
+  /** How many cached images the query matches; null until the first page of a new query answers. */
   total: number | null;
+  /**
+   * A running sync's name-list counts (from main's status): a view they count is drawn as long as
+   * the server's gallery, rows past the cached ones as placeholders (listedLength).
+   */
+  listed: ListedImages | null;
   pageCache: PageCache;
   /** Bumped when main reports the cache changed; pages read in an older epoch are re-read. */
   epoch: number;
@@ -55,6 +60,11 @@ export interface GallerySlice {
   focusMoved: (index: number) => void;
   /** The cache changed under the view (sync, upload, another action): re-read what is shown. */
   galleryWentStale: () => void;
+  /**
+   * The status brought the sync's counts, or none (the run ended or failed): then the grid keeps
+   * its length until the cache's own count is read, so it does not shrink and grow back.
+   */
+  syncListsChanged: (listed: ListedImages | undefined) => void;
   /** Reads every page the range touches that is missing or stale; resolves when they are in. */
   loadRange: (range: IndexRange) => Promise<void>;
   /** Shows a change before main confirms it (a star), so the grid answers at once; `inQuery` limits it to the current query's pages. */
@@ -128,6 +138,7 @@ export const createGallerySlice: SliceCreator<GallerySlice> = (set, get) => {
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   let rangeTimer: ReturnType<typeof setTimeout> | undefined;
   let rangePending = false;
+  let listsEnding = false;
 
   const loadVisible = () => {
     const state = get();
@@ -167,6 +178,7 @@ export const createGallerySlice: SliceCreator<GallerySlice> = (set, get) => {
     // No key yet: the first galleryFiltersChanged (at start, after preferences load) reads page 0.
     queryKey: '',
     total: null,
+    listed: null,
     pageCache: EMPTY_PAGE_CACHE,
     epoch: 0,
     visibleRange: { first: 0, last: PAGE_SIZE - 1 },
@@ -228,6 +240,23 @@ export const createGallerySlice: SliceCreator<GallerySlice> = (set, get) => {
     galleryWentStale: () => {
       set((state) => ({ epoch: state.epoch + 1 }));
       loadVisible();
+    },
+
+    syncListsChanged: (listed) => {
+      if (listed) {
+        set({ listed });
+        return;
+      }
+      if (!get().listed || listsEnding) return;
+      listsEnding = true;
+      get().galleryWentStale();
+      void get()
+        .loadRange(get().visibleRange)
+        .finally(() => {
+          listsEnding = false;
+          // A run that started meanwhile has reported its own counts.
+          if (get().status?.sync.listed === undefined) set({ listed: null });
+        });
     },
 
     loadRange: async (range) => {

@@ -13,6 +13,8 @@ export function usePaintedFlag(
   scrolling: boolean,
   /** Changes whenever cells may have changed (pages landing, range moving). */
   settleKey: unknown,
+  /** Called each time the view has painted (the window loads the rest of itself after the first). */
+  onPainted: () => void,
 ) {
   useEffect(() => {
     const flags = document.documentElement.dataset;
@@ -34,6 +36,7 @@ export function usePaintedFlag(
     const painted = () => {
       flags.galleryTotal = String(total);
       flags.galleryPainted = String(Math.round(performance.now()));
+      onPainted();
     };
 
     const check = () => {
@@ -70,5 +73,5 @@ export function usePaintedFlag(
         img.removeEventListener('error', recheck);
       }
     };
-  }, [scrollRef, total, scrolling, settleKey]);
+  }, [scrollRef, total, scrolling, settleKey, onPainted]);
 }

@@ -36,9 +36,11 @@ function useFacets(): Facets | null {
   const query = useStore((s) => s.query);
   const queryKey = useStore((s) => s.queryKey);
   const epoch = useStore((s) => s.epoch);
+  // Counted once the grid's first screen is in: main answers in order, and its thumbnails come first.
+  const ready = useStore((s) => s.firstScreenShown);
   const [facets, setFacets] = useState<{ key: string; facets: Facets } | null>(null);
   useEffect(() => {
-    if (!queryKey) return;
+    if (!queryKey || !ready) return;
     let current = true;
     invoke('search.facets', { query })
       .then((result) => {
@@ -50,7 +52,7 @@ function useFacets(): Facets | null {
       current = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- query is represented by queryKey
-  }, [queryKey, epoch]);
+  }, [queryKey, epoch, ready]);
   return facets?.facets ?? null;
 }
 

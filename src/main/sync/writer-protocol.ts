@@ -1,0 +1,15 @@
+import type { ImageDTO } from '../../shared/invokeai';
+import type { MetadataEntry, UpsertOptions, UpsertResult } from '../cache';
+
+/** What the main thread asks the writer thread to write (writer.ts ↔ writer-worker.ts). */
+export type WriteRequest = { id: number } & (
+  | { op: 'upsertImages'; dtos: readonly ImageDTO[]; options: UpsertOptions }
+  | { op: 'writeMetadata'; entries: readonly MetadataEntry[] }
+  | { op: 'markMetadataUnavailable'; names: readonly string[] }
+  | { op: 'tidySearchIndex' }
+);
+
+export type WriteResult = UpsertResult | number | boolean | null;
+
+/** The answer to one request: its result, or the message of the error that rolled it back. */
+export type WriteResponse = { id: number; result: WriteResult } | { id: number; error: string };

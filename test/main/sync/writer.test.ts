@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { SyncEngine } from '../../../src/main/sync';
+import { SyncWriter } from '../../../src/main/sync/writer';
+import type { SyncProgress } from '../../../src/shared/ipc';
+import { imageDto, query, serverTime, useCaches } from '../cache/fixtures';
+import { serverImages, useWorld } from './harness';
+
+const newCache = useCaches();
+const world = useWorld();
+
+const dtos = (count: number, from: number) => Array.from({ length: count }, (_, i) => imageDto({ created_at: serverTime(from + i) }));
+
+describe('the sync writer thread', () => {
+  it('writes on its own connection while held, and the main connection sees every commit', async () => {
+    const cache = newCache();
+    const writer = new SyncWriter(cache);
+    const release = writer.hold();
+    try {
+      expect(writer.threaded).toBe(true);
+      // A count remembered before the thread writes must not outlive its commit.
+      expect(cache.countImages(query())).toBe(0);
+      const first = dtos(300, 0);
+      const result = await writer.upsertImages(first);
+      expect(result.added).toHaveLength(300);
+      expect(cache.countImages(query())).toBe(300);
+
+      const written = await writer.writeMetadata(
+        first.slice(0, 40).map((dto, i) => ({ image_name: dto.image_name, json: { positive_prompt: `a lighthouse ${i}`, seed: i } })),
+      );
+      expect(written).toBe(40);
+      // Compressed on the thread (its dictionary included), read back on the main connection.
+      expect(cache.imageDetails(first[7]!.image_name)).toMatchObject({ positive_prompt: 'a lighthouse 7', seed: 7, metadata_loaded: true });
+      await writer.markMetadataUnavailable([first[299]!.image_name]);
+      expect(cache.imageDetails(first[299]!.image_name)?.metadata_loaded).toBe(true);
+    } finally {
+      release();
+      await writer.stop();
+    }
+    expect(writer.threaded).toBe(false);
+    // Released, the same calls run on the main connection.
+    expect((await writer.upsertImages(dtos(5, 1000))).added).toHaveLength(5);
+    expect(cache.countImages(query())).toBe(305);
+  });
+
+  it('folds the WAL into the file from its own commits, while the main connection leaves it alone', async () => {
+    const cache = newCache();
+    const writer = new SyncWriter(cache);
+    const release = writer.hold();
+    try {
+      const before = statSync(cache.dbPath).size;
+      // Well past SQLite's 1000-page auto-checkpoint: only a checkpoint grows the file itself.
+      for (let start = 0; start < 12_000; start += 1000) await writer.upsertImages(dtos(1000, start));
+      expect(statSync(cache.dbPath).size).toBeGreaterThan(before);
+      const settled = statSync(cache.dbPath).size;
+      // The main connection's own commits do not checkpoint while the thread does.
+      cache.upsertImages(dtos(12_000, 20_000));
+      expect(statSync(cache.dbPath).size).toBe(settled);
+    } finally {
+      release();
+      await writer.stop();
+    }
+  });
+
+  it('answers a write that fails with its error and keeps writing', async () => {
+    const cache = newCache();
+    const writer = new SyncWriter(cache);
+    const release = writer.hold();
+    try {
+      const broken = { ...imageDto(), image_name: null } as unknown as ReturnType<typeof imageDto>;
+      await expect(writer.upsertImages([broken])).rejects.toThrow(/image_name/);
+      expect((await writer.upsertImages(dtos(3, 0))).added).toHaveLength(3);
+      expect(writer.threaded).toBe(true);
+    } finally {
+      release();
+      await writer.stop();
+    }
+    expect(cache.countImages(query())).toBe(3);
+  });
+
+  it('writes on the main connection when the thread cannot start, and does not try again', async () => {
+    const cache = newCache();
+    const dir = mkdtempSync(join(tmpdir(), 'ivk-writer-'));
+    const script = join(dir, 'broken.mjs');
+    writeFileSync(script, "throw new Error('this script is broken');\n");
+    const writer = new SyncWriter(cache, () => ({ file: script }));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const release = writer.hold();
+      // Sent to the thread, which dies loading: the write is made here instead.
+      expect((await writer.upsertImages(dtos(20, 0))).added).toHaveLength(20);
+      expect(writer.threaded).toBe(false);
+      release();
+      writer.hold()();
+      expect(writer.threaded).toBe(false);
+      expect(cache.countImages(query())).toBe(20);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/writer thread failed.*this script is broken/));
+    } finally {
+      warn.mockRestore();
+      await writer.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('carries a bulk first sync and its metadata backfill, with the same gallery as the server', async () => {
+    const threaded: boolean[] = [];
+    // The engine, once made: progress is reported only after engine.sync() below.
+    const made: { engine?: SyncEngine } = {};
+    const sampled = (progress: SyncProgress) => {
+      if ((progress.phase === 'images' || progress.phase === 'metadata') && progress.done > 0) threaded.push(made.engine!.writingOffThread);
+    };
+    const { server, cache, engine } = await world({ images: 400 }, { bulkFrom: 1, onProgress: sampled });
+    made.engine = engine;
+    const summary = await engine.sync();
+    await engine.metadataIdle();
+    const images = serverImages(server);
+    expect(summary.added).toBe(images.length);
+    expect(cache.countImages(query())).toBe(images.length);
+    expect(cache.metadataBacklogSize()).toBe(0);
+    const described = images.filter((image) => image.metadata);
+    expect(described.length).toBeGreaterThan(0);
+    for (const image of described.slice(0, 20)) {
+      const prompt = (JSON.parse(image.metadata!) as { positive_prompt?: string }).positive_prompt ?? null;
+      expect(cache.imageDetails(image.image_name)?.positive_prompt).toBe(prompt);
+    }
+    // Every write of the run and of the backfill went through the thread, which is gone after.
+    expect(threaded.length).toBeGreaterThan(2);
+    expect(threaded.every(Boolean)).toBe(true);
+    expect(engine.writingOffThread).toBe(false);
+  });
+});
