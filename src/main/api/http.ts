@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { requestWithContinue } from './continue-request';
 import { ApiError, describeZodFailure, detailFromBody, isJsonType, type RequestLabel } from './errors';
+import { ForegroundGate, isBackground } from './priority';
 import { backoffDelay, isRetryable, sleep, type RetryPolicy } from './retry';
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:9090';
@@ -40,6 +41,8 @@ export interface HttpOptions {
   onTokenRefreshed?: ((token: string) => void) | undefined;
   timeoutMs: number;
   retry: RetryPolicy;
+  /** How long a background request waits for foreground ones (priority.ts); the default is BACKGROUND_WAIT_MS. */
+  backgroundWaitMs?: number | undefined;
 }
 
 /** Trims a trailing slash but keeps a base path (a server behind a proxy at `/invoke`). */
@@ -81,10 +84,12 @@ export class Http {
    * client's inflate ran on the main thread: half its CPU per answer, ~0.4 ms, measured).
    */
   private readonly loopback: boolean;
+  private readonly foreground: ForegroundGate;
 
   constructor(private readonly options: HttpOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.loopback = isLoopbackHost(new URL(this.baseUrl).hostname);
+    this.foreground = new ForegroundGate(options.backgroundWaitMs);
   }
 
   /** Sends the call and validates its JSON answer; `name` labels the payload in errors. */
@@ -121,7 +126,14 @@ export class Http {
     });
   }
 
+  /** Foreground requests go first (see priority.ts): background ones wait for none in flight. */
   private async send<T>(call: Call, read: (response: Response, label: RequestLabel) => Promise<T>): Promise<T> {
+    if (!isBackground()) return this.foreground.run(() => this.sendNow(call, read));
+    await this.foreground.clear(call.signal);
+    return this.sendNow(call, read);
+  }
+
+  private async sendNow<T>(call: Call, read: (response: Response, label: RequestLabel) => Promise<T>): Promise<T> {
     const label: RequestLabel = { method: call.method, route: `/${call.route}` };
     const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'HEAD');
     const { retry } = this.options;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Cache } from '../cache';
+import { Holds } from './holds';
 
 /** How often the worker folds the WAL back into the file while a sync writes. */
 const INTERVAL_MS = 200;
@@ -41,7 +42,10 @@ const SOURCE = `
  * A worker that cannot start or fails only brings the default back.
  */
 export class WalCheckpointer {
-  private holds = 0;
+  private readonly holds = new Holds(
+    () => this.begin(),
+    () => void this.end(),
+  );
   private worker: { thread: Worker; exited: Promise<void> } | null = null;
 
   constructor(
@@ -51,18 +55,12 @@ export class WalCheckpointer {
 
   /** Checkpoints go to the worker until the returned function is called (holds nest). */
   hold(): () => void {
-    if (this.holds++ === 0) this.begin();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holds === 0) void this.end();
-    };
+    return this.holds.take();
   }
 
   /** Stops the worker whatever holds it (the engine is closing); the default is back. */
   async stop(): Promise<void> {
-    this.holds = 0;
+    this.holds.clear();
     await this.end();
   }
 

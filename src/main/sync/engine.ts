@@ -1,5 +1,6 @@
 import type { Viewer } from '../account/access';
 import type { InvokeApi } from '../api/contract';
+import { inBackground } from '../api/priority';
 import type { Cache, JobStatusChange } from '../cache';
 import type { ImageDTO, VideoDTO } from '../../shared/invokeai';
 import type { ListedImages, SyncProgress, SyncSummary } from '../../shared/ipc';
@@ -97,7 +98,8 @@ export class SyncEngine {
    */
   sync(options: { signal?: AbortSignal } = {}): Promise<SyncSummary> {
     if (!this.running) {
-      this.running = this.run(options.signal).finally(() => {
+      // In the background: the person's thumbnails and actions go to the server first (priority.ts).
+      this.running = inBackground(() => this.run(options.signal)).finally(() => {
         this.running = null;
         if (this.queued || this.closing.signal.aborted) return;
         this.setProgress(this.backfill.active ? { phase: 'metadata', done: 0, total: this.cache.metadataBacklogSize() } : IDLE);

@@ -1,4 +1,5 @@
 import type { InvokeApi } from '../api/contract';
+import { inBackground, inForeground } from '../api/priority';
 import type { Cache, MetadataEntry } from '../cache';
 import { isGarbled, isGone, isStopping, isUnreadable } from './errors';
 import { SyncWriter, type SyncWrites } from './writer';
@@ -73,7 +74,7 @@ export class MetadataBackfill {
     const controller = new AbortController();
     this.controller = controller;
     const signal = this.options.signal ? AbortSignal.any([controller.signal, this.options.signal]) : controller.signal;
-    this.running = this.loop(signal)
+    this.running = inBackground(() => this.loop(signal))
       .catch((error: unknown) => this.options.onError?.(error))
       .finally(() => {
         this.running = null;
@@ -129,9 +130,13 @@ export class MetadataBackfill {
     let writing: Promise<unknown> = Promise.resolve();
     let writeError: { error: unknown } | null = null;
 
+    // Names someone is looking at (prioritize): fetched as foreground work, ahead of thumbnails' wait.
+    const wanted = new Set<string>();
     const next = (): string | undefined => {
       for (;;) {
-        const name = this.urgent.shift() ?? queue.shift() ?? refill();
+        const urgent = this.urgent.shift();
+        if (urgent !== undefined) wanted.add(urgent);
+        const name = urgent ?? queue.shift() ?? refill();
         if (name === undefined) return undefined;
         if (!seen.has(name)) {
           seen.add(name);
@@ -168,7 +173,8 @@ export class MetadataBackfill {
       for (let attempt = 0; ; attempt++) {
         try {
           // Awaited before touching `entries`: a flush may replace the array meanwhile.
-          const json = await api.imageMetadata(name, { signal });
+          const ask = () => api.imageMetadata(name, { signal });
+          const json = await (wanted.has(name) ? inForeground(ask) : ask());
           entries.push({ image_name: name, json });
           return;
         } catch (error) {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ImageDTO } from '../../shared/invokeai';
 import type { Cache, MetadataEntry, UpsertOptions, UpsertResult } from '../cache';
+import { Holds } from './holds';
 import type { WriteRequest, WriteResponse } from './writer-protocol';
 
 /**
@@ -62,7 +63,12 @@ interface Thread {
  * died) the same writes run on the main connection as before.
  */
 export class SyncWriter implements SyncWrites {
-  private holds = 0;
+  private readonly holds = new Holds(
+    () => {
+      if (!this.thread && !this.broken) this.begin();
+    },
+    () => void this.end(),
+  );
   private thread: Thread | null = null;
   private readonly queue: Pending[] = [];
   private current: Pending | null = null;
@@ -84,18 +90,12 @@ export class SyncWriter implements SyncWrites {
 
   /** Writes go to a thread until the returned function is called (holds nest). */
   hold(): () => void {
-    if (this.holds++ === 0 && !this.thread && !this.broken) this.begin();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holds === 0) void this.end();
-    };
+    return this.holds.take();
   }
 
   /** Waits for queued writes and stops the thread whatever holds it (the engine is closing). */
   async stop(): Promise<void> {
-    this.holds = 0;
+    this.holds.clear();
     await this.end();
   }
 
@@ -225,7 +225,7 @@ export class SyncWriter implements SyncWrites {
     if (!thread) return;
     await this.idle();
     // Held again while draining, or already gone: the thread is not this call's to close.
-    if (this.holds > 0 || this.thread !== thread) return;
+    if (this.holds.held || this.thread !== thread) return;
     this.thread = null;
     this.restoreCheckpoints();
     thread.worker.postMessage('close');
