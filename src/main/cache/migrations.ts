@@ -594,16 +594,20 @@ const searchRowsV7 = (positive: string, negative: string, from: string) => `
 
 const FTS_COLUMNS = 'rowid, positive_prompt, negative_prompt, model_name, image_name, flags, fields';
 
-/** The trigger rewriting an image's images_fts row when its flags or size change (v1's, with sizes). */
-const REINDEX_TRIGGER = `
+/**
+ * The trigger rewriting an image's images_fts row when its flags or size change (v1's, with
+ * sizes); `more` is what a later version also does then (v9: the starred index).
+ */
+const reindexTrigger = (more = '') => `
   CREATE TRIGGER images_reindexed AFTER UPDATE OF board_id, category, starred, deleted, is_intermediate, width, height ON images
   WHEN (old.board_id IS NOT new.board_id OR old.category IS NOT new.category OR old.starred IS NOT new.starred
       OR old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate
       OR old.width IS NOT new.width OR old.height IS NOT new.height)
     AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = new.id) BEGIN
     DELETE FROM images_fts WHERE rowid = old.id AND old.deleted = 0 AND old.is_intermediate = 0;
-    INSERT INTO images_fts (${FTS_COLUMNS}) SELECT * FROM search_rows WHERE id = new.id;
+    INSERT INTO images_fts (${FTS_COLUMNS}) SELECT * FROM search_rows WHERE id = new.id;${more}
   END;`;
+const REINDEX_TRIGGER = reindexTrigger();
 
 /** The triggers writing an image's images_fts row with its metadata (v1's, with `fields`). */
 const METADATA_SEARCH_TRIGGERS = `
@@ -865,16 +869,9 @@ const v9: Migration = {
           AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = old.id);
         DELETE FROM image_metadata WHERE image_id = old.id;
       END;
-      CREATE TRIGGER images_reindexed AFTER UPDATE OF board_id, category, starred, deleted, is_intermediate, width, height ON images
-      WHEN (old.board_id IS NOT new.board_id OR old.category IS NOT new.category OR old.starred IS NOT new.starred
-          OR old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate
-          OR old.width IS NOT new.width OR old.height IS NOT new.height)
-        AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = new.id) BEGIN
-        DELETE FROM images_fts WHERE rowid = old.id AND old.deleted = 0 AND old.is_intermediate = 0;
-        INSERT INTO images_fts (${FTS_COLUMNS}) SELECT * FROM search_rows WHERE id = new.id;
-        DELETE FROM starred_fts WHERE rowid = old.id AND old.starred = 1 AND old.deleted = 0 AND old.is_intermediate = 0;
-        ${starredRow('new.id')}
-      END;
+      ${reindexTrigger(`
+    DELETE FROM starred_fts WHERE rowid = old.id AND old.starred = 1 AND old.deleted = 0 AND old.is_intermediate = 0;
+    ${starredRow('new.id')}`)}
       CREATE TRIGGER metadata_inserted AFTER INSERT ON image_metadata BEGIN
         INSERT INTO images_fts (${FTS_COLUMNS}) SELECT * FROM search_rows WHERE id = new.image_id;
         ${starredRow('new.image_id')}
