@@ -25,6 +25,37 @@ function contentSecurityPolicyMeta(): Plugin {
   };
 }
 
+/**
+ * Preloads the app's own script (main.tsx, which the small boot.ts imports once it has asked main
+ * for the first screen) from index.html, so the browser fetches and compiles it while boot runs
+ * instead of after. Vite preloads only an entry's static imports.
+ */
+export function preloadAppScript(): Plugin {
+  return {
+    name: 'ivk-preload-app-script',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, context) {
+        if (!context.bundle) return [];
+        const app = Object.values(context.bundle).find(
+          (output) => output.type === 'chunk' && output.isDynamicEntry && output.facadeModuleId?.endsWith('/src/main.tsx'),
+        );
+        if (!app) throw new Error('The build has no chunk for src/main.tsx to preload');
+        // Its stylesheet too: the dynamic import waits for it before the app runs.
+        const styles = [...(app.viteMetadata?.importedCss ?? [])].map((file) => ({
+          tag: 'link',
+          attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${file}` },
+          injectTo: 'head' as const,
+        }));
+        return [
+          { tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${app.fileName}` }, injectTo: 'head' },
+          ...styles,
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -49,6 +80,6 @@ export default defineConfig({
   renderer: {
     root: resolve('src/renderer'),
     build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
-    plugins: [react(), contentSecurityPolicyMeta()],
+    plugins: [react(), contentSecurityPolicyMeta(), preloadAppScript()],
   },
 });

@@ -3,9 +3,10 @@
  * real main-process services in their own process), over a cache pre-filled by a first sync of
  * the stand-in InvokeAI server (also in its own process).
  *
- *   cold start        host process started fresh, new browser context, page load → every
- *                     thumbnail in view painted; the first launch ever (thumbnails from the
- *                     server) is reported apart from later launches (thumbnails from disk)
+ *   cold start        host process started fresh, new browser context (empty memory and HTTP
+ *                     caches; the window's localStorage kept, as a desktop profile keeps it), page
+ *                     load → every thumbnail in view painted; the first launch ever (thumbnails
+ *                     from the server) is reported apart from later launches (thumbnails from disk)
  *   scroll frames     requestAnimationFrame intervals in the page while the grid scrolls under a
  *                     real input gesture (CDP Input.synthesizeScrollGesture, mouse wheel): top to
  *                     bottom in 10 s (scrollbar-drag speed), and 6 s at wheel speed (1.5 px/ms,
@@ -35,7 +36,8 @@
  * <img> in view has loaded), and this benchmark's stricter check (every cell in view has its
  * <img>, loaded and decoded, and a frame has passed since).
  *
- * Usage: npx tsx bench/grid.ts [--quick] [--images N] [--starts N] [--stops N] [--server URL [--data DIR]]
+ * Usage: npx tsx bench/grid.ts [--quick] [--images N] [--starts N] [--stops N] [--server URL [--data DIR]] [--only-starts]
+ * --only-starts measures the launches and stops there (prints their median; writes no results).
  * Writes bench/results/grid.json and bench/results/memory.json. With --server (bench/real.ts passes
  * the real InvokeAI it seeded) no stand-in is started and the figures go to grid-real.json and
  * memory-real.json; with --data the cache in DIR is already filled (by bench/real.ts's first sync),
@@ -48,6 +50,7 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import { createAppServices } from '../src/main/services';
 import { memoryTokens } from '../src/main/settings/settings';
 import { findBrowser, NO_BROWSER_FIX } from '../test/support/browser';
+import { freePort } from '../test/real/server';
 import { buildRenderer } from './lib/renderer';
 import { loadAverages, metric, parseFlags, writeResult, type Metric } from './lib/results';
 import { connectInspector, inspectorUrl, nodeMemory, nodeMemoryAroundGc, type InspectorClient } from './lib/inspector';
@@ -66,6 +69,8 @@ const SUFFIX = SERVER ? '-real' : '';
 const STARTS = Number(flags.get('starts') ?? (QUICK ? 2 : 5));
 /** Places the grid stops at, per context. */
 const STOPS = Number(flags.get('stops') ?? (QUICK ? 4 : 10));
+/** Launches only: for working on start-up, where a whole run would take minutes per try. */
+const ONLY_STARTS = flags.has('only-starts');
 /** Top to bottom in this long: the speed of dragging the scrollbar's thumb down. */
 const DRAG_MS = QUICK ? 4_000 : 10_000;
 /** How long the wheel-speed stretch lasts. */
@@ -86,11 +91,11 @@ interface HostProcess extends NodeChild {
   startMs: number;
 }
 
-async function startHostProcess(serverUrl: string, dataDir: string, rendererDir: string): Promise<HostProcess> {
+async function startHostProcess(serverUrl: string, dataDir: string, rendererDir: string, port: number): Promise<HostProcess> {
   const started = performance.now();
   const host = await spawnNode(
     'test/host/cli.ts',
-    ['--server', serverUrl, '--data', dataDir, '--port', '0', '--renderer', rendererDir, '--no-validate'],
+    ['--server', serverUrl, '--data', dataDir, '--port', String(port), '--renderer', rendererDir, '--no-validate'],
     /test host: http:\/\//,
     { timeoutMs: 120_000, nodeArgs: ['--inspect=127.0.0.1:0'] },
   );
@@ -385,23 +390,33 @@ async function main(): Promise<void> {
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
     });
-    const newContext = () => browser!.newContext({ viewport: VIEWPORT });
+    // Each context starts with empty memory and HTTP caches but the window's own storage of the
+    // last one (its preferences, its remembered first page), as a desktop app's profile keeps them
+    // across launches. Storage belongs to an origin: every host listens on the same port.
+    const hostPort = await freePort();
+    let storage: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
+    const newContext = () => browser!.newContext({ viewport: VIEWPORT, ...(storage ? { storageState: storage } : {}) });
+    /** Closes a launch's context, keeping its storage for the next one. */
+    const closeContext = async (closing: BrowserContext) => {
+      storage = await closing.storageState();
+      await closing.close();
+    };
 
     // The very first launch: thumbnails come from the server through the host.
-    host = await startHostProcess(serverUrl, dataDir, rendererDir);
+    host = await startHostProcess(serverUrl, dataDir, rendererDir, hostPort);
     let context = await newContext();
     let page = await openPage(context, host.url);
     const firstOpen = { ...(await coldStartFigures(page)), host_start_ms: host.startMs };
     console.log(
       `  first launch: painted ${firstOpen.painted_ms?.toFixed(0)} ms after page load (flag ${firstOpen.flag_ms} ms), host up in ${host.startMs} ms`,
     );
-    await context.close();
+    await closeContext(context);
     await host.stop();
 
     // Later launches: the first screen's thumbnails are on disk.
     const starts: (Awaited<ReturnType<typeof coldStartFigures>> & { host_start_ms: number })[] = [];
     for (let i = 0; i < STARTS; i++) {
-      host = await startHostProcess(serverUrl, dataDir, rendererDir);
+      host = await startHostProcess(serverUrl, dataDir, rendererDir, hostPort);
       context = await newContext();
       page = await openPage(context, host.url);
       const figures = { ...(await coldStartFigures(page)), host_start_ms: host.startMs };
@@ -411,9 +426,14 @@ async function main(): Promise<void> {
       );
       console.log(`    ${bootLine(figures.boot)}`);
       if (i < STARTS - 1) {
-        await context.close();
+        await closeContext(context);
         await host.stop();
       }
+    }
+    if (ONLY_STARTS) {
+      const paints = starts.map((start) => start.painted_ms ?? Number.POSITIVE_INFINITY);
+      console.log(`  launches: median ${Math.round(median(paints))} ms (${paints.map((ms) => Math.round(ms)).join(', ')})`);
+      return;
     }
     await waitSyncIdle(page);
     const hostIdle = await hostMemory(host, false);
@@ -433,6 +453,7 @@ async function main(): Promise<void> {
     for (const thumbnails of ['cold', 'cached'] as const) {
       if (thumbnails === 'cached') {
         // A new context: Chromium's memory and HTTP caches start empty, the host's disk is warm.
+        // Its storage is the launches' (All images), not the cold pass's last board switch.
         await context.close();
         context = await newContext();
         page = await openPage(context, host.url);

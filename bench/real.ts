@@ -484,6 +484,9 @@ async function serverRates(url: string, metadataSample: number, thumbSample: num
 async function clientWorker(serverUrl: string, keepData: string | undefined): Promise<void> {
   const { createAppServices } = await import('../src/main/services');
   const { memoryTokens } = await import('../src/main/settings/settings');
+  const { heap } = await import('../src/main/heap');
+  // As every entry point of a main process does (Electron's, the CLI's).
+  heap.makeLean();
   const serverPid = Number(process.env.BENCH_SERVER_PID) || null;
   const dataDir = keepData ?? mkdtempSync(join(tmpdir(), 'ivk-bench-real-client-'));
   const services = createAppServices({ rootDir: dataDir, tokens: memoryTokens(null), serverUrl });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
+import { preloadAppScript } from '../../electron.vite.config';
 import { REPO } from './proc';
 
 /**
@@ -18,7 +19,8 @@ export async function buildRenderer(): Promise<string> {
     base: './',
     mode: 'production',
     logLevel: 'warn',
-    plugins: [react()],
+    // The window's script preload, as in the app's build (its CSP meta the test host writes itself).
+    plugins: [react(), preloadAppScript()],
     build: {
       outDir,
       emptyOutDir: true,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { heap } from './heap';
 import { createAppServices, type AppServices } from './services';
 import { AppError, describeError } from './errors';
 import { memoryTokens } from './settings/settings';
@@ -163,6 +164,7 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (!values.server || !values.data) throw new UsageError('--server URL and --data DIR are required');
+  heap.makeLean();
   const services = createAppServices({
     rootDir: values.data,
     serverUrl: values.server,

@@ -12,6 +12,7 @@ import {
 import { join } from 'node:path';
 import { registerIpc, sendEvent } from './ipc/electron';
 import type { DesktopShell } from './handoff';
+import { heap } from './heap';
 import { mediaResponse } from './media';
 import { createAppServices } from './services';
 import { encryptedTokenStore } from './settings/token-store';
@@ -30,6 +31,7 @@ export interface DesktopOptions {
 
 export async function createDesktopApp(options: DesktopOptions) {
   hardenSession(options.appUrl);
+  heap.makeLean();
   const services = createAppServices({
     rootDir: options.userDataDir,
     // The bearer token for multi-user servers, encrypted by the OS keychain; never in plain text.

@@ -84,10 +84,7 @@ export const GalleryItem = z.discriminatedUnion('kind', [
 ]);
 export type GalleryItem = z.infer<typeof GalleryItem>;
 
-/** The item's name: what selections, actions, menus and media URLs key on. */
-export function itemName(item: GalleryItem): string {
-  return item.kind === 'video' ? item.video_name : item.image_name;
-}
+export { itemName } from './item-name';
 
 /**
  * A board's access for the signed-in user (src/main/account/access.ts): `full` (own board, an

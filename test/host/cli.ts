@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ensureBuilt } from '../../scripts/lib/ensure-build';
+import { heap } from '../../src/main/heap';
 import { startHost } from './host';
 
 /** `npm run host -- --server URL --data DIR --port N [--no-validate]`: the real UI and services in a browser. */
@@ -21,6 +22,8 @@ if (!values.data) {
 
 try {
   if (!values.renderer) ensureBuilt();
+  // A main process, as Electron's entry makes it (src/main/heap.ts); in-process test hosts keep V8's defaults.
+  heap.makeLean();
   const host = await startHost({
     serverUrl: values.server,
     dataDir: values.data,

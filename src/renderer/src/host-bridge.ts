@@ -1,3 +1,4 @@
+import './zod-config';
 import { IvkError, eventContract, invokeContract, type EventName, type IpcEnvelope, type IvkBridge } from '../../shared/ipc';
 import { decodeWire, encodeWire } from '../../shared/wire-json';
 

@@ -67,7 +67,9 @@ export function GalleryGrid() {
 
   const columns = Math.max(1, Math.floor((width + GAP) / (size + GAP)));
   const cellSize = width > 0 ? Math.floor((width - GAP * (columns - 1)) / columns) : size;
-  const rowCount = Math.ceil(length / columns);
+  // No rows until the width is known (the first render, before the layout effect reads it): one
+  // column would mean 100k rows to lay out at 100k images, ~80 ms of a start for a render never shown.
+  const rowCount = width > 0 ? Math.ceil(length / columns) : 0;
 
   // Stable callbacks: the virtualizer re-measures every row whenever getItemKey changes identity.
   const getItemKey = useCallback((row: number) => `${queryKey}:${columns}:${row * columns}`, [queryKey, columns]);

@@ -1,5 +1,6 @@
 import type { GalleryItem, GalleryQuery, ListedImages } from '../../../../shared/ipc';
 import { invoke } from '../../app/bridge';
+import { rememberFirstPage } from '../../app/firstScreen';
 import type { AppState, SliceCreator } from '../../app/store';
 import { buildQuery, queryKeyOf, type CategoryFilter, type GalleryOrder, type QueryInputs, type SearchScope } from './galleryQuery';
 import {
@@ -101,9 +102,10 @@ function loadPage(get: Get, set: SetState, page: number): Promise<void> {
   // A searched view's first page comes without its count, which follows: counting every match of
   // a broad search at 1M images takes main up to a second, and the page need not wait for it.
   const countAfter = page === 0 && query.search.trim() !== '';
-  const read = countAfter
-    ? invoke('images.list', { query, offset: 0, limit: PAGE_SIZE }).then((items) => ({ items, total: null }))
-    : invoke('images.page', { query, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+  const input = { query, offset: page * PAGE_SIZE, limit: PAGE_SIZE };
+  // The view the next start shows again (a search is not kept): boot.ts asks for its first page early.
+  if (page === 0 && query.search === '') rememberFirstPage(input, get().thumbnailSize);
+  const read = countAfter ? invoke('images.list', input).then((items) => ({ items, total: null })) : invoke('images.page', input);
   const request = read
     .then(async (result: { items: GalleryItem[]; total: number | null }) => {
       set((state) => {
