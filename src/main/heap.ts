@@ -20,9 +20,14 @@ import { Holds } from './sync/holds';
  */
 export class HeapPolicy {
   private lean = false;
+  // A heap never made lean has nothing to lift or restore.
   private readonly roomyHolds = new Holds(
-    () => this.lean && this.setLean(false),
-    () => this.lean && this.setLean(true),
+    () => {
+      if (this.lean) this.setLean(false);
+    },
+    () => {
+      if (this.lean) this.setLean(true);
+    },
   );
 
   constructor(private readonly setLean: (lean: boolean) => void) {}
