@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Holds } from './sync/holds';
 
 /**
- * The main process's heap: lean, except while a first sync parses DTOs in bulk.
+ * The process's heaps: lean, except while a first sync parses DTOs in bulk.
  *
  * By default V8 lets a heap grow to about four times what survived its last full collection
  * before collecting again. Through a first sync of 100k images from the real server the main
@@ -10,9 +10,9 @@ import { Holds } from './sync/holds';
  * optimize-for-size mode grows a heap by at most ~1.3× and keeps the young generation small:
  * peak RSS over the metadata backfill went from 518 to ~200 MB at the same rate (measured on
  * the real 6.14.2 at 100k). During the DTO phase, though, 1000-DTO answers are parsed back to
- * back, and a small young generation promotes every batch: that phase took 13–17 s instead of
- * 12 and stalled the event loop for 90–106 ms. So the heap is roomy (V8's default) while a bulk
- * DTO fetch runs, and lean otherwise.
+ * back (by the sync's writer thread, whose heap the flag governs too), and a small young
+ * generation promotes every batch: that phase took 13.7–14.7 s instead of 11.5–11.9. So the
+ * heaps are roomy (V8's default) while a bulk DTO fetch runs, and lean otherwise.
  *
  * V8 reads the flag at each collection, so setting it while running takes effect at the next
  * one (measured as above). Flags are process-wide: only the entry points of a main process

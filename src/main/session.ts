@@ -101,10 +101,11 @@ export class ServerSession {
   private stopped = false;
   private stopping: Promise<void> | null = null;
   /**
-   * Resolves when the start-up sync may begin. A warm start paints from the cache: its sync
-   * (name lists, every cached image's state, about a second of main-process work at 100k) waits
-   * for the window's first page plus AFTER_FIRST_PAGE_MS, FIRST_PAINT_WAIT_MS at most, so it does
-   * not compete with the first paint. An empty cache has nothing to paint.
+   * Resolves when the start-up sync and the cache's integrity check may begin. A warm start
+   * paints from the cache: its sync (name lists, every cached image's state, about a second of
+   * main-process work at 100k) and the check (every page of the file) wait for the window's first
+   * page plus AFTER_FIRST_PAGE_MS, FIRST_PAINT_WAIT_MS at most, so they do not compete with the
+   * first paint. An empty cache has nothing to paint.
    */
   private readonly firstPaint: Promise<void>;
   private pageServed: (() => void) | null = null;
@@ -230,10 +231,14 @@ export class ServerSession {
       this.options.emit('notice', { level: 'warning', message: this.recoveryMessage });
       this.statusChanged();
     } else {
-      // Every page of the file, read in a worker: the gallery is browsable meanwhile.
-      void checkCacheIntegrity(this.cache.dbPath).then((reason) => {
-        if (reason !== null) this.cacheDamaged(reason);
-      });
+      // Every page of the file, read in a worker: the gallery is browsable meanwhile. After the
+      // first paint, like the sync: reading 250 MB at 100k while the window loaded its first
+      // screen made page load → thumbnails painted 890–1,102 ms instead of 653–791 (median of 5).
+      void this.firstPaint
+        .then(() => (this.stopped ? null : checkCacheIntegrity(this.cache.dbPath)))
+        .then((reason) => {
+          if (reason !== null) this.cacheDamaged(reason);
+        });
     }
     this.listenToEvents();
     this.events.connect();

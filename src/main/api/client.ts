@@ -36,8 +36,16 @@ import {
   VideoDTO,
   VideoNamesResult,
 } from '../../shared/invokeai';
-import type { ImageNamesQuery, InvokeApi, RequestOptions, UploadInput, VideoPageQuery, VideoUploadInput } from './contract';
-import { ApiError } from './errors';
+import type {
+  BoardImageNamesQuery,
+  ImageNamesQuery,
+  InvokeApi,
+  RequestOptions,
+  UploadInput,
+  VideoPageQuery,
+  VideoUploadInput,
+} from './contract';
+import { ApiError, isJsonType } from './errors';
 import { DEFAULT_BASE_URL, Http, type Call, type TokenSource } from './http';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { multipartWithProgress } from './upload-body';
@@ -64,6 +72,7 @@ const Version = z.object({ version: z.string() });
 const Metadata = z.record(z.string(), z.unknown()).nullable();
 
 const isImage = (mediaType: string) => mediaType.startsWith('image/');
+const ImageNameList = z.array(z.string());
 const isMp4 = (mediaType: string) => mediaType === 'video/mp4';
 
 /** The InvokeAI HTTP API over Node's fetch, validated at the boundary with the wire schemas. */
@@ -149,6 +158,10 @@ export class InvokeClient implements InvokeApi {
     return this.http.json(get('api/v1/images/names', { ...query }, options), ImageNamesResult, 'ImageNamesResult');
   }
 
+  boardImageNames(boardId: string, query: BoardImageNamesQuery, options?: RequestOptions): Promise<string[]> {
+    return this.http.json(get(`api/v1/boards/${seg(boardId)}/image_names`, { ...query }, options), ImageNameList, 'list[str]');
+  }
+
   async imagesByNames(imageNames: readonly string[], options?: RequestOptions): Promise<ImageDTO[]> {
     const dtos: ImageDTO[] = [];
     for (const names of chunks(imageNames, MAX_NAMES_PER_CALL)) {
@@ -156,6 +169,13 @@ export class InvokeClient implements InvokeApi {
       dtos.push(...(await this.http.json(call, z.array(ImageDTO), 'ImageDTO')));
     }
     return dtos;
+  }
+
+  imageBatchBody(imageNames: readonly string[], options?: RequestOptions): Promise<Uint8Array> {
+    if (imageNames.length > MAX_NAMES_PER_CALL) {
+      throw new RangeError(`imageBatchBody takes at most ${MAX_NAMES_PER_CALL} names a call (got ${imageNames.length}).`);
+    }
+    return this.http.bytes(readPost('api/v1/images/images_by_names', { image_names: imageNames }, options), isJsonType);
   }
 
   image(imageName: string, options?: RequestOptions): Promise<ImageDTO> {

@@ -40,6 +40,8 @@ export interface ImageNamesQuery {
   search_term?: string;
 }
 
+export type BoardImageNamesQuery = Pick<ImageNamesQuery, 'categories' | 'is_intermediate'>;
+
 export interface UploadInput {
   bytes: Uint8Array;
   file_name: string;
@@ -102,10 +104,21 @@ export interface InvokeApi {
 
   imageNames(query: ImageNamesQuery, options?: RequestOptions): Promise<ImageNamesResult>;
   /**
+   * The names of one board's images (`none`: Uncategorized, only the caller's in multi-user), in
+   * no promised order. On the real 6.14.2 at 100k it answers in 0.04–0.15 s where imageNames
+   * filtered by the same board takes 0.5–0.6 s (it sorts the whole gallery).
+   */
+  boardImageNames(boardId: string, query: BoardImageNamesQuery, options?: RequestOptions): Promise<string[]>;
+  /**
    * DTOs in the order asked; missing names are dropped. Any number of names: the server takes
    * at most 1000 a call, so larger lists are split.
    */
   imagesByNames(imageNames: readonly string[], options?: RequestOptions): Promise<ImageDTO[]>;
+  /**
+   * The images_by_names answer for at most 1000 names as the server sent it, JSON bytes unread,
+   * for a reader on another thread (the sync's writer: sync/image-batch.ts reads it).
+   */
+  imageBatchBody(imageNames: readonly string[], options?: RequestOptions): Promise<Uint8Array>;
   image(imageName: string, options?: RequestOptions): Promise<ImageDTO>;
   /** The stored metadata object, or null when the image has none. */
   imageMetadata(imageName: string, options?: RequestOptions): Promise<Record<string, unknown> | null>;

@@ -8,6 +8,8 @@ import { Db } from '../cache/db';
 import { upsertImages } from '../cache/images';
 import { markMetadataUnavailable, writeMetadata } from '../cache/metadata';
 import { tidySearchIndex } from '../cache/search-upkeep';
+import type { ImageDTO } from '../../shared/invokeai';
+import { readImageBatch } from './image-batch';
 import type { WriteRequest, WriteResponse, WriteResult } from './writer-protocol';
 
 const port = parentPort;
@@ -22,10 +24,24 @@ const db = new Db(path, { slowQueryMs: 1_000 });
 // connection keeps its 64 MB for browsing a million rows).
 db.exec(`PRAGMA cache_size = ${-16 * 1024}`);
 
+/** The DTOs of the body read last, written a slice a message (one transaction each) by upsertParsed. */
+let parsed: ImageDTO[] = [];
+
 function handle(request: WriteRequest): WriteResult {
   switch (request.op) {
     case 'upsertImages':
       return upsertImages(db, request.dtos, request.options);
+    case 'parseImages': {
+      const dtos = readImageBatch(request.body);
+      parsed = dtos ?? [];
+      return dtos ? dtos.length : null;
+    }
+    case 'upsertParsed': {
+      const slice = parsed.slice(request.from, request.to);
+      // The batch's last slice lets it go: the thread's heap holds one batch at most.
+      if (request.to >= parsed.length) parsed = [];
+      return upsertImages(db, slice, request.options);
+    }
     case 'writeMetadata':
       return writeMetadata(db, request.entries);
     case 'markMetadataUnavailable':

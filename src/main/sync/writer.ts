@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImageDTO } from '../../shared/invokeai';
 import type { Cache, MetadataEntry, UpsertOptions, UpsertResult } from '../cache';
 import { Holds } from './holds';
+import { readImageBatch } from './image-batch';
 import type { WriteRequest, WriteResponse } from './writer-protocol';
 
 /**
@@ -20,6 +21,13 @@ export interface SyncWrites {
   /** True while the writes run on the writer thread. */
   readonly threaded: boolean;
   upsertImages(dtos: readonly ImageDTO[], options?: UpsertOptions): Promise<UpsertResult>;
+  /**
+   * Reads an images_by_names body where the writes run (image-batch.ts), keeping its DTOs for
+   * upsertParsed; their count, or null when the body is not a list of DTOs the app can read.
+   */
+  parseImages(body: Uint8Array): Promise<number | null>;
+  /** Upserts DTOs [from, to) of the body parseImages read last. */
+  upsertParsed(from: number, to: number, options?: UpsertOptions): Promise<UpsertResult>;
   writeMetadata(entries: readonly MetadataEntry[]): Promise<number>;
   markMetadataUnavailable(names: readonly string[]): Promise<void>;
   /** One slice of merging the search index; true while more remains. */
@@ -76,6 +84,14 @@ export class SyncWriter implements SyncWrites {
   /** The thread failed once: writes stay on the main connection from then on. */
   private broken = false;
   private waiters: (() => void)[] = [];
+  /**
+   * The body parseImages was given last, kept (the thread gets a copy) so that its DTOs can be
+   * written here if the thread dies between reading and writing them.
+   */
+  private body: Uint8Array | null = null;
+  /** That body's DTOs when read on this thread (no thread, or after it died). */
+  private parsedHere: ImageDTO[] | null = null;
+  private parsedCount = 0;
 
   /** `script`: where the thread's code is (tests give one that fails). */
   constructor(
@@ -103,6 +119,23 @@ export class SyncWriter implements SyncWrites {
     return this.send({ op: 'upsertImages', dtos, options }) as Promise<UpsertResult>;
   }
 
+  async parseImages(body: Uint8Array): Promise<number | null> {
+    this.body = body;
+    this.parsedHere = null;
+    const count = (await this.send({ op: 'parseImages', body })) as number | null;
+    this.parsedCount = count ?? 0;
+    return count;
+  }
+
+  async upsertParsed(from: number, to: number, options: UpsertOptions = {}): Promise<UpsertResult> {
+    try {
+      return (await this.send({ op: 'upsertParsed', from, to, options })) as UpsertResult;
+    } finally {
+      // The batch's last slice: nothing of it is needed any more.
+      if (to >= this.parsedCount) this.body = this.parsedHere = null;
+    }
+  }
+
   writeMetadata(entries: readonly MetadataEntry[]): Promise<number> {
     return this.send({ op: 'writeMetadata', entries }) as Promise<number>;
   }
@@ -121,6 +154,13 @@ export class SyncWriter implements SyncWrites {
       switch (request.op) {
         case 'upsertImages':
           return Promise.resolve(this.cache.upsertImages(request.dtos, request.options));
+        case 'parseImages':
+          this.parsedHere = readImageBatch(request.body);
+          return Promise.resolve(this.parsedHere?.length ?? null);
+        case 'upsertParsed': {
+          this.parsedHere ??= (this.body && readImageBatch(this.body)) ?? [];
+          return Promise.resolve(this.cache.upsertImages(this.parsedHere.slice(request.from, request.to), request.options));
+        }
         case 'writeMetadata':
           return Promise.resolve(this.cache.writeMetadata(request.entries));
         case 'markMetadataUnavailable':

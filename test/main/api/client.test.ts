@@ -102,7 +102,10 @@ describe('InvokeClient against the stand-in', () => {
     const board = await client.createBoard('Move target');
     expect(new Set(await client.addImagesToBoard(board.board_id, names))).toEqual(new Set(names));
     expect((await client.imagesByNames(names)).every((d) => d.board_id === board.board_id)).toBe(true);
+    // The board's own list holds the same names as the image list filtered by the board.
+    expect(new Set(await client.boardImageNames(board.board_id, { is_intermediate: false }))).toEqual(new Set(names));
     expect(new Set(await client.removeImagesFromBoard(names))).toEqual(new Set(names));
+    expect(await client.boardImageNames(board.board_id, {})).toEqual([]);
     expect((await client.imagesByNames(names)).every((d) => d.board_id === null)).toBe(true);
 
     const [victim] = names;

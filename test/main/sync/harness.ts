@@ -30,7 +30,7 @@ export class CountingApi {
         return async (...args: unknown[]) => {
           await this.before(method, args);
           this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
-          if (method === 'imagesByNames') this.dtoNames.push(...(args[0] as string[]));
+          if (isDtoRequest(method)) this.dtoNames.push(...(args[0] as string[]));
           if (method === 'imageMetadata') this.metadataNames.push(args[0] as string);
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
@@ -42,11 +42,21 @@ export class CountingApi {
     return this.calls.get(method) ?? 0;
   }
 
+  /** Requests for DTOs, read here (imagesByNames) or by the sync's writer (imageBatchBody). */
+  dtoRequests(): number {
+    return this.count('imagesByNames') + this.count('imageBatchBody');
+  }
+
   reset(): void {
     this.calls.clear();
     this.dtoNames.length = 0;
     this.metadataNames.length = 0;
   }
+}
+
+/** The client's two ways of asking for DTOs by name. */
+export function isDtoRequest(method: string): boolean {
+  return method === 'imagesByNames' || method === 'imageBatchBody';
 }
 
 export interface World {

@@ -6,7 +6,7 @@ const world = useWorld();
 
 describe('malformed server payloads', () => {
   it('skip the one unreadable image and keep the rest, then pick it up once it is fixed', async () => {
-    const { server, cache, engine, counting } = await world();
+    const { server, cache, engine, counting } = await world({ images: 2600 });
     const broken = serverImages(server)[7]!;
     const width = broken.width;
     (broken as { width: unknown }).width = 'wide';
@@ -14,7 +14,10 @@ describe('malformed server payloads', () => {
     expect(summary.text).toMatch(/, 1 unreadable \(skipped\)$/);
     expect(summary.added).toBe(serverImages(server).length - 1);
     expect(cache.imageDetails(broken.image_name)).toBeNull();
-    // Halving isolates the bad record in a couple of calls per halving, not one call per image.
+    // One answer a batch of 1000; only the batch that holds it is asked for again, and halving
+    // isolates the bad record in a couple of calls per halving, not one call per image.
+    expect(counting.count('imageBatchBody')).toBe(3);
+    expect(counting.count('imagesByNames')).toBeGreaterThan(0);
     expect(counting.count('imagesByNames')).toBeLessThan(25);
 
     broken.width = width;

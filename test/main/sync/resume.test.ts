@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/main/api/errors';
-import { serverImages, useWorld } from './harness';
+import { isDtoRequest, serverImages, useWorld } from './harness';
 
 const world = useWorld();
 
@@ -10,7 +10,7 @@ describe('an interrupted sync', () => {
     const controller = new AbortController();
     counting.before = (method) => {
       // Abort while the second batch of DTOs is on its way.
-      if (method === 'imagesByNames' && counting.count('imagesByNames') === 1) controller.abort();
+      if (isDtoRequest(method) && counting.dtoRequests() === 1) controller.abort();
     };
     await expect(engine.sync({ signal: controller.signal })).rejects.toSatisfy(
       (error) => error instanceof ApiError && error.kind === 'aborted',
@@ -28,13 +28,13 @@ describe('an interrupted sync', () => {
     // Nothing stored by the first run was asked for again.
     const stored = new Set(firstRun.slice(0, 1000));
     expect(counting.dtoNames.filter((name) => stored.has(name))).toEqual([]);
-    expect(counting.count('imagesByNames')).toBe(2);
+    expect(counting.dtoRequests()).toBe(2);
   });
 
   it('cut off by the server going down resumes where it stopped once it is back', async () => {
     const { server, cache, engine, counting } = await world({ images: 2600 });
     counting.before = async (method) => {
-      if (method === 'imagesByNames' && counting.count('imagesByNames') === 2) await server.goDown();
+      if (isDtoRequest(method) && counting.dtoRequests() === 2) await server.goDown();
     };
     await expect(engine.sync()).rejects.toSatisfy((error) => error instanceof ApiError && error.kind === 'unreachable');
     expect(cache.totals().images).toBe(2000);
@@ -44,7 +44,7 @@ describe('an interrupted sync', () => {
     counting.reset();
     const summary = await engine.sync();
     expect(summary.added).toBe(serverImages(server).length - 2000);
-    expect(counting.count('imagesByNames')).toBe(1);
+    expect(counting.dtoRequests()).toBe(1);
   });
 
   it('continues the metadata backfill after a restart without asking twice for any image', async () => {

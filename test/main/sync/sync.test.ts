@@ -190,7 +190,7 @@ describe('incremental sync', () => {
     counting.reset();
     const summary = await engine.sync();
     expect(summary.text).toBe('up to date');
-    expect(counting.count('imagesByNames')).toBe(0);
+    expect(counting.dtoRequests()).toBe(0);
     expect(counting.count('queueItemsByIds')).toBe(0);
     expect(counting.count('imageMetadata')).toBe(0);
   });

@@ -11,6 +11,7 @@ import { serverImages, useWorld } from './harness';
 const newCache = useCaches();
 const world = useWorld();
 
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const dtos = (count: number, from: number) => Array.from({ length: count }, (_, i) => imageDto({ created_at: serverTime(from + i) }));
 
 describe('the sync writer thread', () => {
@@ -80,6 +81,64 @@ describe('the sync writer thread', () => {
     expect(cache.countImages(query())).toBe(3);
   });
 
+  it('reads a DTO answer on the thread and writes it a slice at a time; an unreadable answer is told apart', async () => {
+    const cache = newCache();
+    const writer = new SyncWriter(cache);
+    const release = writer.hold();
+    try {
+      const batch = dtos(300, 0);
+      expect(await writer.parseImages(encode(batch))).toBe(300);
+      expect((await writer.upsertParsed(0, 250)).added).toHaveLength(250);
+      expect(cache.countImages(query())).toBe(250);
+      expect((await writer.upsertParsed(250, 300)).added).toEqual(batch.slice(250).map((dto) => dto.image_name));
+      expect(cache.countImages(query())).toBe(300);
+
+      const truncated = encode(dtos(3, 400)).subarray(0, 100);
+      expect(await writer.parseImages(truncated)).toBeNull();
+      const malformed = [...dtos(2, 500), { ...imageDto(), width: 'wide' }];
+      expect(await writer.parseImages(encode(malformed))).toBeNull();
+      expect(writer.threaded).toBe(true);
+    } finally {
+      release();
+      await writer.stop();
+    }
+    // Without the thread, the same calls read and write on the main connection.
+    expect(await writer.parseImages(encode(dtos(4, 600)))).toBe(4);
+    expect((await writer.upsertParsed(0, 4)).added).toHaveLength(4);
+    expect(cache.countImages(query())).toBe(304);
+  });
+
+  it('writes an answer the thread read but died before writing on the main connection', async () => {
+    const cache = newCache();
+    const dir = mkdtempSync(join(tmpdir(), 'ivk-writer-'));
+    // A thread that reads an answer (says it has three DTOs) and dies at the first write.
+    const script = join(dir, 'dies.mjs');
+    writeFileSync(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+parentPort.on('message', (request) => {
+  if (request !== 'close' && request.op === 'parseImages') parentPort.postMessage({ id: request.id, result: 3 });
+  else process.exit(1);
+});
+`,
+    );
+    const writer = new SyncWriter(cache, () => ({ file: script }));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const release = writer.hold();
+      const batch = dtos(3, 0);
+      expect(await writer.parseImages(encode(batch))).toBe(3);
+      expect((await writer.upsertParsed(0, 3)).added).toEqual(batch.map((dto) => dto.image_name));
+      expect(writer.threaded).toBe(false);
+      expect(cache.countImages(query())).toBe(3);
+      release();
+    } finally {
+      warn.mockRestore();
+      await writer.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes on the main connection when the thread cannot start, and does not try again', async () => {
     const cache = newCache();
     const dir = mkdtempSync(join(tmpdir(), 'ivk-writer-'));
@@ -111,7 +170,7 @@ describe('the sync writer thread', () => {
     const sampled = (progress: SyncProgress) => {
       if ((progress.phase === 'images' || progress.phase === 'metadata') && progress.done > 0) threaded.push(made.engine!.writingOffThread);
     };
-    const { server, cache, engine } = await world({ images: 400 }, { bulkFrom: 1, onProgress: sampled });
+    const { server, cache, engine, counting } = await world({ images: 400 }, { bulkFrom: 1, onProgress: sampled });
     made.engine = engine;
     const summary = await engine.sync();
     await engine.metadataIdle();
@@ -129,5 +188,8 @@ describe('the sync writer thread', () => {
     expect(threaded.length).toBeGreaterThan(2);
     expect(threaded.every(Boolean)).toBe(true);
     expect(engine.writingOffThread).toBe(false);
+    // The DTO answers were read by the thread: none was parsed on the main thread.
+    expect(counting.count('imageBatchBody')).toBeGreaterThan(0);
+    expect(counting.count('imagesByNames')).toBe(0);
   });
 });
