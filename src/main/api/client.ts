@@ -6,6 +6,7 @@ import {
   BatchStatus,
   BoardChanges,
   BoardDTO,
+  BoardImageNames,
   CanceledResult,
   DeleteBoardResult,
   DeletedResult,
@@ -13,6 +14,7 @@ import {
   DeleteVideosResult,
   EnqueueBatchResult,
   ImageDTO,
+  ImageDTOList,
   ImageNamesResult,
   LoginResult,
   LogoutResult,
@@ -72,7 +74,6 @@ const Version = z.object({ version: z.string() });
 const Metadata = z.record(z.string(), z.unknown()).nullable();
 
 const isImage = (mediaType: string) => mediaType.startsWith('image/');
-const ImageNameList = z.array(z.string());
 const isMp4 = (mediaType: string) => mediaType === 'video/mp4';
 
 /** The InvokeAI HTTP API over Node's fetch, validated at the boundary with the wire schemas. */
@@ -159,14 +160,13 @@ export class InvokeClient implements InvokeApi {
   }
 
   boardImageNames(boardId: string, query: BoardImageNamesQuery, options?: RequestOptions): Promise<string[]> {
-    return this.http.json(get(`api/v1/boards/${seg(boardId)}/image_names`, { ...query }, options), ImageNameList, 'list[str]');
+    return this.http.json(get(`api/v1/boards/${seg(boardId)}/image_names`, { ...query }, options), BoardImageNames, 'list[str]');
   }
 
   async imagesByNames(imageNames: readonly string[], options?: RequestOptions): Promise<ImageDTO[]> {
     const dtos: ImageDTO[] = [];
     for (const names of chunks(imageNames, MAX_NAMES_PER_CALL)) {
-      const call = readPost('api/v1/images/images_by_names', { image_names: names }, options);
-      dtos.push(...(await this.http.json(call, z.array(ImageDTO), 'ImageDTO')));
+      dtos.push(...(await this.http.json(imagesByNamesCall(names, options), ImageDTOList, 'ImageDTO')));
     }
     return dtos;
   }
@@ -175,7 +175,7 @@ export class InvokeClient implements InvokeApi {
     if (imageNames.length > MAX_NAMES_PER_CALL) {
       throw new RangeError(`imageBatchBody takes at most ${MAX_NAMES_PER_CALL} names a call (got ${imageNames.length}).`);
     }
-    return this.http.bytes(readPost('api/v1/images/images_by_names', { image_names: imageNames }, options), isJsonType);
+    return this.http.bytes(imagesByNamesCall(imageNames, options), isJsonType);
   }
 
   image(imageName: string, options?: RequestOptions): Promise<ImageDTO> {
@@ -424,6 +424,11 @@ function get(route: string, query: Call['query'], options: RequestOptions | unde
 /** A POST that only reads, so it may be retried like a GET. */
 function readPost(route: string, body: unknown, options: RequestOptions | undefined): Call {
   return { method: 'POST', route, body: jsonBody(body), idempotent: true, ...callOptions(options) };
+}
+
+/** One `images_by_names` call (at most MAX_NAMES_PER_CALL names): read as DTOs here, or as bytes elsewhere. */
+function imagesByNamesCall(imageNames: readonly string[], options: RequestOptions | undefined): Call {
+  return readPost('api/v1/images/images_by_names', { image_names: imageNames }, options);
 }
 
 function jsonBody(value: unknown): Call['body'] {

@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import { ImageDTO } from '../../shared/invokeai';
+import { ImageDTOList, type ImageDTO } from '../../shared/invokeai';
 
-const ImageDtoList = z.array(ImageDTO);
 const utf8 = new TextDecoder();
 
 /**
@@ -20,6 +18,6 @@ export function readImageBatch(body: Uint8Array): ImageDTO[] | null {
   } catch {
     return null;
   }
-  const parsed = ImageDtoList.safeParse(data);
+  const parsed = ImageDTOList.safeParse(data);
   return parsed.success ? parsed.data : null;
 }

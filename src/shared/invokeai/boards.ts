@@ -21,6 +21,9 @@ export const BoardDTO = z.object({
 });
 export type BoardDTO = z.infer<typeof BoardDTO>;
 
+/** `GET /boards/{board_id}/image_names`: a board's image names, in no promised order. */
+export const BoardImageNames = z.array(z.string());
+
 export const BoardVisibility = z.enum(['private', 'shared', 'public']);
 
 /** PATCH body; the server rejects unknown keys with 422, hence strict. */

@@ -20,6 +20,9 @@ export const ImageDTO = z.object({
 });
 export type ImageDTO = z.infer<typeof ImageDTO>;
 
+/** `images_by_names`' answer: the DTOs asked for, in that order. */
+export const ImageDTOList = z.array(ImageDTO);
+
 export const ImageNamesResult = namesResult('image_names');
 export type ImageNamesResult = z.infer<typeof ImageNamesResult>;
 
