@@ -79,6 +79,8 @@ export class SyncEngine {
       writes: this.writer,
       holdBulk: () => this.holdBulk(),
       bulkFrom: options.bulkFrom,
+      onCompacted: ({ beforeBytes, afterBytes, ms }) =>
+        console.info(`[cache] rewritten after the backfill: ${mb(beforeBytes)} → ${mb(afterBytes)} MB in ${(ms / 1000).toFixed(1)} s`),
     });
   }
 
@@ -241,3 +243,5 @@ export class SyncEngine {
     return summary;
   }
 }
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(0);

@@ -1,6 +1,7 @@
 import type { InvokeApi } from '../api/contract';
 import { inBackground, inForeground } from '../api/priority';
 import type { Cache, MetadataEntry } from '../cache';
+import type { Compaction } from '../cache/compaction';
 import { isGarbled, isGone, isStopping, isUnreadable } from './errors';
 import { SyncWriter, type SyncWrites } from './writer';
 
@@ -30,6 +31,8 @@ export interface BackfillOptions {
   holdBulk?: () => () => void;
   /** From this many images missing metadata on, holdBulk is taken (default 5000). */
   bulkFrom?: number;
+  /** The cache file was rewritten after a backfill (cache/compaction.ts). */
+  onCompacted?: (compaction: Compaction) => void;
 }
 
 /**
@@ -208,10 +211,16 @@ export class MetadataBackfill {
     if (writeError) throw (writeError as { error: unknown }).error;
   }
 
-  /** Merges the search index back in slices (on the writer thread while held), pausing between them so nothing waits long. */
+  /**
+   * Merges the search index back in slices (on the writer thread while held), pausing between
+   * them so nothing waits long; then gives back the space the backfill left in the file.
+   */
   private async tidy(signal: AbortSignal): Promise<void> {
     while (!signal.aborted && (await this.writes.tidySearchIndex())) {
       await new Promise((resolve) => setTimeout(resolve, TIDY_PAUSE_MS));
     }
+    if (signal.aborted) return;
+    const compacted = await this.writes.compactFile();
+    if (compacted) this.options.onCompacted?.(compacted);
   }
 }

@@ -1,5 +1,6 @@
 import type { ImageDTO } from '../../shared/invokeai';
 import type { MetadataEntry, UpsertOptions, UpsertResult } from '../cache';
+import type { Compaction } from '../cache/compaction';
 
 /** What the main thread asks the writer thread to write (writer.ts ↔ writer-worker.ts). */
 export type WriteRequest = { id: number } & (
@@ -11,9 +12,11 @@ export type WriteRequest = { id: number } & (
   | { op: 'writeMetadata'; entries: readonly MetadataEntry[] }
   | { op: 'markMetadataUnavailable'; names: readonly string[] }
   | { op: 'tidySearchIndex' }
+  /** Rewrites the cache file when a backfill left enough of it empty (cache/compaction.ts). */
+  | { op: 'compactFile' }
 );
 
-export type WriteResult = UpsertResult | number | boolean | null;
+export type WriteResult = UpsertResult | Compaction | number | boolean | null;
 
 /** The answer to one request: its result, or the message of the error that rolled it back. */
 export type WriteResponse = { id: number; result: WriteResult } | { id: number; error: string };

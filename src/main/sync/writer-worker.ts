@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Db } from '../cache/db';
 import { upsertImages } from '../cache/images';
 import { markMetadataUnavailable, writeMetadata } from '../cache/metadata';
+import { compactFile } from '../cache/compaction';
 import { tidySearchIndex } from '../cache/search-upkeep';
 import type { ImageDTO } from '../../shared/invokeai';
 import { readImageBatch } from './image-batch';
@@ -49,6 +50,8 @@ function handle(request: WriteRequest): WriteResult {
       return null;
     case 'tidySearchIndex':
       return tidySearchIndex(db);
+    case 'compactFile':
+      return compactFile(db);
   }
 }
 

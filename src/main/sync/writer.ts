@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ImageDTO } from '../../shared/invokeai';
 import type { Cache, MetadataEntry, UpsertOptions, UpsertResult } from '../cache';
+import type { Compaction } from '../cache/compaction';
 import { Holds } from './holds';
 import { readImageBatch } from './image-batch';
 import type { WriteRequest, WriteResponse } from './writer-protocol';
@@ -32,6 +33,11 @@ export interface SyncWrites {
   markMetadataUnavailable(names: readonly string[]): Promise<void>;
   /** One slice of merging the search index; true while more remains. */
   tidySearchIndex(): Promise<boolean>;
+  /**
+   * Rewrites the cache file when enough of it is empty (cache/compaction.ts); what it did, or null.
+   * Only on the writer thread: the rewrite holds whoever runs it for seconds at 100k.
+   */
+  compactFile(): Promise<Compaction | null>;
 }
 
 type Request = WriteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -148,6 +154,10 @@ export class SyncWriter implements SyncWrites {
     return this.send({ op: 'tidySearchIndex' }) as Promise<boolean>;
   }
 
+  compactFile(): Promise<Compaction | null> {
+    return this.send({ op: 'compactFile' }) as Promise<Compaction | null>;
+  }
+
   /** The same write on the main connection (no thread), as a promise like the thread's answer. */
   private here(request: Request): Promise<unknown> {
     try {
@@ -168,6 +178,9 @@ export class SyncWriter implements SyncWrites {
           return Promise.resolve(null);
         case 'tidySearchIndex':
           return Promise.resolve(this.cache.tidySearchIndex());
+        case 'compactFile':
+          // Seconds of VACUUM at 100k would freeze the window: without the thread the file waits.
+          return Promise.resolve(null);
       }
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));

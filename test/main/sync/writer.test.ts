@@ -192,4 +192,35 @@ parentPort.on('message', (request) => {
     expect(counting.count('imageBatchBody')).toBeGreaterThan(0);
     expect(counting.count('imagesByNames')).toBe(0);
   });
+
+  it('tidies the search index after a bulk backfill, then asks the thread whether the file is worth rewriting', async () => {
+    const compact = vi.spyOn(SyncWriter.prototype, 'compactFile');
+    try {
+      const { cache, engine } = await world({ images: 1_200 }, { bulkFrom: 1 });
+      await engine.sync();
+      await engine.metadataIdle();
+      expect(cache.metadataBacklogSize()).toBe(0);
+      expect(cache.searchIndexNeedsTidy()).toBe(false);
+      expect(compact).toHaveBeenCalledTimes(1);
+      // Answered by the thread (a file this small is not worth it), after which it let go.
+      await expect(compact.mock.results[0]!.value).resolves.toBeNull();
+      expect(engine.writingOffThread).toBe(false);
+    } finally {
+      compact.mockRestore();
+    }
+  });
+
+  it('rewrites the file only on the thread', async () => {
+    const cache = newCache();
+    const writer = new SyncWriter(cache);
+    await expect(writer.compactFile()).resolves.toBeNull();
+    const release = writer.hold();
+    try {
+      await expect(writer.compactFile()).resolves.toBeNull();
+      expect(writer.threaded).toBe(true);
+    } finally {
+      release();
+      await writer.stop();
+    }
+  });
 });
