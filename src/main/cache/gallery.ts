@@ -104,8 +104,8 @@ function chooseDriver(counts: GalleryCounts, plan: FieldPlan, driveBelow: number
  */
 function ftsSource(table: SearchIndex, metadata: boolean): string {
   return metadata
-    ? `${table} AS f CROSS JOIN images AS i ON i.search_key = f.rowid CROSS JOIN image_metadata AS m ON m.image_id = i.id`
-    : `${table} AS f CROSS JOIN images AS i ON i.search_key = f.rowid`;
+    ? `${table} AS f CROSS JOIN image_metadata AS m ON m.image_id = f.rowid CROSS JOIN images AS i ON i.id = f.rowid`
+    : `${table} AS f CROSS JOIN images AS i ON i.id = f.rowid`;
 }
 
 /**
@@ -215,27 +215,22 @@ function probedSource(
       ...clauses,
       ...starClause(stars),
       ...fields.where,
-      'EXISTS (SELECT 1 FROM images_fts WHERE images_fts MATCH ? AND rowid = i.search_key)',
+      'EXISTS (SELECT 1 FROM images_fts WHERE images_fts MATCH ? AND rowid = i.id)',
     ].join(' AND '),
     params: [...driver.params, ...params, ...fields.params, match],
   };
 }
 
-/**
- * The id span of the search's date terms, as bounds FTS5 applies while walking (`f.rowid`): the
- * key of the first row at or past each bound (keys are in id order, see search-keys.ts).
- */
+/** The id span of the search's date terms, as bounds FTS5 applies while walking (`f.rowid`). */
 function rowidSpan(fields: FieldPlan): { where: string[]; params: Params } {
   const where: string[] = [];
   const params: Params = [];
-  const keyFrom = 'SELECT search_key FROM images WHERE id >= ? ORDER BY id LIMIT 1';
   if (fields.ids.from !== null) {
-    // No row that new: nothing matches (a comparison with NULL is never true).
-    where.push(`f.rowid >= (${keyFrom})`);
+    where.push('f.rowid >= ?');
     params.push(fields.ids.from);
   }
   if (fields.ids.to !== null) {
-    where.push(`f.rowid < coalesce((${keyFrom}), ${Number.MAX_SAFE_INTEGER})`);
+    where.push('f.rowid < ?');
     params.push(fields.ids.to);
   }
   return { where, params };
@@ -322,7 +317,7 @@ function walk(db: Db, counts: GalleryCounts, query: GalleryQuery, stars: StarFil
     return db
       .all<ImageRow>(
         'search page',
-        `SELECT ${IMAGE_SELECT} FROM images AS i WHERE i.search_key IN (
+        `SELECT ${IMAGE_SELECT} FROM images AS i WHERE i.id IN (
            SELECT rowid FROM ${source.table} WHERE ${source.table} MATCH ? ORDER BY rowid ${order} LIMIT ? OFFSET ?
          ) ORDER BY i.id ${order}`,
         [source.match, limit, offset],

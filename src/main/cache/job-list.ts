@@ -48,7 +48,7 @@ function whereOf(query: JobListQuery): { sql: string; params: Params } {
   const match = promptMatch(query.search);
   if (match !== null) {
     // The search index holds the images' prompts: jobs are found through their images' sessions.
-    clauses.push(`session_id IN (SELECT i.session_id FROM images_fts f JOIN images i ON i.search_key = f.rowid
+    clauses.push(`session_id IN (SELECT i.session_id FROM images_fts f JOIN images i ON i.id = f.rowid
       WHERE images_fts MATCH ? AND i.session_id IS NOT NULL)`);
     params.push(match);
   }

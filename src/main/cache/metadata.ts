@@ -1,7 +1,6 @@
 import { batches, placeholders, type Db } from './db';
 import { extractLoras, writeLoras } from './loras';
 import { ensureDictionary, packText, promptId, strippedText, unpackDocument } from './metadata-store';
-import { keyRows } from './search-keys';
 import { noteIndexed } from './search-upkeep';
 
 /**
@@ -78,11 +77,6 @@ export function writeMetadata(db: Db, entries: readonly MetadataEntry[]): number
         }))
         .filter((document): document is typeof document & { image: { id: number } } => document.image !== undefined)
         .sort((a, b) => a.image.id - b.image.id);
-      // An image enters the search indexes with its metadata, under its search key.
-      keyRows(
-        db,
-        cached.map((document) => document.image.id),
-      );
       for (const { entry, fields, text, image } of cached) {
         // LoRAs first: the metadata row's trigger indexes the image with a token per LoRA.
         writeLoras(db, image.id, extractLoras(entry.json));
@@ -123,12 +117,6 @@ export function markMetadataUnavailable(db: Db, names: readonly string[]): void 
   for (const batch of batches(names, 500)) {
     db.transaction('metadata unavailable', () => {
       const list = placeholders(batch.length);
-      keyRows(
-        db,
-        db
-          .all<{ id: number }>('ids of names', `SELECT id FROM images WHERE image_name IN (${list}) ORDER BY id`, [...batch])
-          .map((row) => row.id),
-      );
       db.run(
         'empty metadata',
         `INSERT INTO image_metadata (image_id) SELECT id FROM images WHERE image_name IN (${list}) ON CONFLICT DO NOTHING`,

@@ -2,7 +2,6 @@ import { rewriteFile } from './compaction';
 import type { Db } from './db';
 import { extractLoras, parseStored, writeLoras } from './loras';
 import { createDictionary, packText, promptId, strippedText } from './metadata-store';
-import { FTS_COLUMNS, FTS_SOURCE, rekeyAll } from './search-keys';
 
 /**
  * The cache schema as an ordered list of migrations. `PRAGMA user_version` holds how many have
@@ -583,9 +582,9 @@ const squash = (value: string) => FIELD_TOKEN_DROPS.reduce((sql, drop) => `repla
  * columns of v1, `flags`, and `fields`, one token per field value an image has (m<model>,
  * b<base>, s<scheduler>, l<LoRA> each, z<width>x<height>).
  */
-const searchRowsV7 = (positive: string, negative: string, from: string, extra = '') => `
+const searchRowsV7 = (positive: string, negative: string, from: string) => `
   CREATE VIEW search_rows AS
-    SELECT i.id AS id,${extra} ${positive} AS positive_prompt, ${negative} AS negative_prompt, m.model_name,
+    SELECT i.id AS id, ${positive} AS positive_prompt, ${negative} AS negative_prompt, m.model_name,
       lower(replace(replace(replace(i.image_name, '-', ''), '.', ''), '_', '')) AS image_name,
       (CASE WHEN i.starred THEN 'starred ' ELSE '' END) || 'c' || i.category || ' b' || replace(coalesce(i.board_id, ''), '-', '') AS flags,
       concat_ws(' ', 'm' || ${squash('m.model_name')}, 'b' || ${squash('m.model_base')}, 's' || ${squash('m.scheduler')},
@@ -593,6 +592,8 @@ const searchRowsV7 = (positive: string, negative: string, from: string, extra = 
         (SELECT group_concat('l' || ${squash('l.name')}, ' ') FROM image_loras AS l WHERE l.image_id = i.id)) AS fields
     FROM ${from}
     WHERE i.deleted = 0 AND i.is_intermediate = 0;`;
+
+const FTS_COLUMNS = 'rowid, positive_prompt, negative_prompt, model_name, image_name, flags, fields';
 
 /**
  * The trigger rewriting an image's images_fts row when its flags or size change (v1's, with
@@ -921,76 +922,7 @@ function patternUrlSql(size: 'full' | 'thumbnail'): string {
   return `'api/v1/' || (CASE kind WHEN 'video' THEN 'videos' ELSE 'images' END) || '/i/' || image_name || '/${size}'`;
 }
 
-/** Writes image `id`'s rows of both search indexes (the starred one only when it is starred), under its search key. */
-const keyedSearchRows = (id: string) => `
-  INSERT INTO images_fts (${FTS_COLUMNS}) SELECT ${FTS_SOURCE} FROM search_rows WHERE id = ${id};
-  INSERT INTO starred_fts (${FTS_COLUMNS}) SELECT ${FTS_SOURCE} FROM search_rows WHERE id = ${id} AND starred = 1;`;
-
-/**
- * Search keys as the search indexes' rowids (search-keys.ts): the rowid deltas FTS5 stores took
- * five bytes a posting with the ids (creation times), one with keys a few apart in the same
- * order. Every row is keyed in gallery order and both indexes are rewritten under the keys from
- * what is cached; the triggers that write them find a row by its key instead of its id.
- */
-const v11: Migration = {
-  version: 11,
-  name: 'search keys',
-  up(db) {
-    db.exec(`
-      DROP TRIGGER images_deleted;
-      DROP TRIGGER images_reindexed;
-      DROP TRIGGER metadata_inserted;
-      DROP TRIGGER metadata_updated;
-      DROP TRIGGER metadata_deleted;
-      DROP VIEW search_rows;
-      ALTER TABLE images ADD COLUMN search_key INTEGER;
-      CREATE UNIQUE INDEX images_by_search_key ON images(search_key);
-      -- The keyed rows by id: a row to key finds its keyed neighbours here, past any not yet keyed.
-      CREATE INDEX images_keyed ON images(id, search_key) WHERE search_key IS NOT NULL;
-      ${searchRowsV7(promptText('m.positive'), promptText('m.negative'), 'images i JOIN image_metadata m ON m.image_id = i.id', ' i.search_key AS search_key, i.starred AS starred,')}
-
-      CREATE TRIGGER images_deleted AFTER DELETE ON images BEGIN
-        DELETE FROM images_fts WHERE rowid = old.search_key AND old.deleted = 0 AND old.is_intermediate = 0
-          AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = old.id);
-        DELETE FROM starred_fts WHERE rowid = old.search_key AND old.starred = 1 AND old.deleted = 0 AND old.is_intermediate = 0
-          AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = old.id);
-        DELETE FROM image_metadata WHERE image_id = old.id;
-      END;
-      CREATE TRIGGER images_reindexed AFTER UPDATE OF board_id, category, starred, deleted, is_intermediate, width, height ON images
-      WHEN (old.board_id IS NOT new.board_id OR old.category IS NOT new.category OR old.starred IS NOT new.starred
-          OR old.deleted IS NOT new.deleted OR old.is_intermediate IS NOT new.is_intermediate
-          OR old.width IS NOT new.width OR old.height IS NOT new.height)
-        AND EXISTS (SELECT 1 FROM image_metadata WHERE image_id = new.id) BEGIN
-        DELETE FROM images_fts WHERE rowid = old.search_key AND old.deleted = 0 AND old.is_intermediate = 0;
-        DELETE FROM starred_fts WHERE rowid = old.search_key AND old.starred = 1 AND old.deleted = 0 AND old.is_intermediate = 0;
-        ${keyedSearchRows('new.id')}
-      END;
-      CREATE TRIGGER metadata_inserted AFTER INSERT ON image_metadata BEGIN
-        ${keyedSearchRows('new.image_id')}
-      END;
-      CREATE TRIGGER metadata_updated AFTER UPDATE ON image_metadata BEGIN
-        DELETE FROM images_fts WHERE rowid = (SELECT search_key FROM images WHERE id = old.image_id AND deleted = 0 AND is_intermediate = 0);
-        DELETE FROM starred_fts
-          WHERE rowid = (SELECT search_key FROM images WHERE id = old.image_id AND starred = 1 AND deleted = 0 AND is_intermediate = 0);
-        ${keyedSearchRows('new.image_id')}
-      END;
-      CREATE TRIGGER metadata_deleted AFTER DELETE ON image_metadata
-      WHEN EXISTS (SELECT 1 FROM images WHERE id = old.image_id AND deleted = 0 AND is_intermediate = 0) BEGIN
-        DELETE FROM images_fts WHERE rowid = (SELECT search_key FROM images WHERE id = old.image_id);
-        DELETE FROM starred_fts WHERE rowid = (SELECT search_key FROM images WHERE id = old.image_id AND starred = 1);
-      END;
-    `);
-    rekeyAll(db);
-    db.exec(`
-      INSERT INTO starred_fts (starred_fts) VALUES ('optimize');
-      -- One bulk insert leaves many segments: the app merges them in idle slices (search-upkeep.ts).
-      INSERT INTO meta (key, value) SELECT 'search.untidy_rows', count(*) FROM image_metadata WHERE true
-        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
-    `);
-  },
-};
-
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10];
 
 export const SCHEMA_VERSION = migrations.length;
 

@@ -24,8 +24,7 @@ export function modelUsage(db: Db): ModelUsage {
   const baseOf = (name: string) =>
     db.get<{ base: string | null }>(
       'model base',
-      `SELECT m.model_base AS base FROM images_fts AS f CROSS JOIN images AS i ON i.search_key = f.rowid
-         CROSS JOIN image_metadata AS m ON m.image_id = i.id
+      `SELECT m.model_base AS base FROM images_fts AS f CROSS JOIN image_metadata AS m ON m.image_id = f.rowid
        WHERE images_fts MATCH ? AND m.model_name = ? LIMIT 1`,
       [fieldTokens({ field: 'model', value: name })!, name],
     )?.base ?? null;

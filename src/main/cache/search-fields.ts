@@ -115,7 +115,7 @@ function predicate(condition: Condition): Predicate | null {
       const expression = textExpression(condition.text, condition.phrase);
       return expression === null
         ? null
-        : rows('i.search_key IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)', [inUserColumns(expression)]);
+        : rows('i.id IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)', [inUserColumns(expression)]);
     }
     case 'model':
     case 'base':
@@ -197,7 +197,7 @@ function driver(condition: Condition): Driver | null {
   if (tokens !== null) {
     const estimate = facetEstimate(condition);
     return {
-      sql: 'SELECT k.id AS image_id FROM images_fts CROSS JOIN images AS k ON k.search_key = images_fts.rowid WHERE images_fts MATCH ?',
+      sql: 'SELECT rowid AS image_id FROM images_fts WHERE images_fts MATCH ?',
       params: [tokens],
       ...(estimate ? { estimate } : {}),
     };
@@ -384,7 +384,7 @@ export function compileSearch(parsed: ParsedQuery): FieldPlan {
   if (include.length > 0) plan.include = include.join(' AND ');
   else if (plan.exclude.length > 0) {
     // FTS5 has no "everything but": without a word to match, excluded words are a subquery.
-    plan.where.push('i.search_key NOT IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)');
+    plan.where.push('i.id NOT IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)');
     plan.params.push(inUserColumns(plan.exclude.map((expression) => `(${expression})`).join(' OR ')));
     plan.exclude = [];
   }

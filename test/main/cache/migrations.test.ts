@@ -357,38 +357,6 @@ describe('migrations', () => {
     cache.close();
   });
 
-  it('migration 11 keys every row in gallery order and rewrites both search indexes under the keys, fetching nothing', () => {
-    const { db, dir } = freshDb();
-    migrate(db, 7);
-    oldImage(db, 1, doc('red fox in snow', 'Juggernaut XL v9'));
-    oldImage(db, 2, doc('red fox at dusk', 'FLUX.1 dev'));
-    oldImage(db, 5, doc('barn owl', 'Juggernaut XL v9'));
-    oldImage(db, 9, null);
-    db.run('star', 'UPDATE images SET starred = 1 WHERE id IN (?, ?)', [1024, 5 * 1024]);
-    migrate(db, 10);
-    const rowids = (table: string, match: string) =>
-      db.all<{ rowid: number }>('match', `SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid`, [match]).map((r) => r.rowid);
-    expect(rowids('images_fts', 'fox')).toEqual([1024, 2 * 1024]);
-    migrate(db, 11);
-    const keys = db.all<{ id: number; key: number }>('keys', 'SELECT id, search_key AS key FROM images ORDER BY id');
-    expect(keys.map((row) => row.id / 1024)).toEqual([1, 2, 5, 9]);
-    expect(keys.map((row) => row.key - keys[0]!.key)).toEqual([0, 4, 8, 12]);
-    const key = (n: number) => keys.find((row) => row.id === n * 1024)!.key;
-    expect(rowids('images_fts', 'fox')).toEqual([key(1), key(2)]);
-    expect(rowids('images_fts', '9png*')).toEqual([key(9)]);
-    expect(rowids('starred_fts', 'fields : "mjugg"*')).toEqual([key(1), key(5)]);
-    // The rewritten triggers keep both indexes by key.
-    db.run('unstar', 'UPDATE images SET starred = 0 WHERE id = ?', [1024]);
-    db.run('delete', 'DELETE FROM images WHERE id = ?', [2 * 1024]);
-    expect(rowids('images_fts', 'fox')).toEqual([key(1)]);
-    expect(rowids('starred_fts', 'fields : "mjugg"*')).toEqual([key(5)]);
-    db.close();
-    const cache = openCache({ dataDir: dir, profileKey: 'p' });
-    expect(names(cache.listImages(query({ search: 'model:jugg' }), 0, 10))).toEqual(['5.png', '1.png']);
-    expect(names(cache.listImages(query({ search: 'model:jugg', starredOnly: true }), 0, 10))).toEqual(['5.png']);
-    cache.close();
-  });
-
   it('a cache with too few documents for a dictionary stores them without one and cuts it once there are enough', () => {
     const { db, dir } = freshDb();
     migrate(db, 7);
