@@ -24,7 +24,7 @@ describe('compacting the cache file', () => {
       const before = fileWaste(writer);
       expect(before.waste / before.bytes).toBeGreaterThan(0.12);
       // Small as this file is, any waste is worth a rewrite here.
-      const done = compactFile(writer, { share: 0.12, bytes: 0 });
+      const done = compactFile(writer, { share: 0.12, bytes: 0, maxFile: 2 ** 30 });
       expect(done).not.toBeNull();
       expect(done!.afterBytes).toBeLessThan(done!.beforeBytes * 0.85);
       expect(statSync(cache.dbPath).size).toBe(done!.afterBytes);
@@ -36,6 +36,19 @@ describe('compacting the cache file', () => {
     expect(cache.countImages(query({ board: 'b1' }))).toBe(dtos.filter((dto) => dto.board_id === 'b1').length);
     expect(names(cache.listImages(query({ search: 'harbour 1234' }), 0, 10))).toEqual([dtos[1234]!.image_name]);
     expect(cache.imageDetails(dtos[5]!.image_name)).toMatchObject({ positive_prompt: 'a harbour at dusk 5', seed: 5 });
+  });
+
+  it('leaves a file alone when it is too big to rewrite while the app runs', () => {
+    const cache = newCache();
+    for (let end = 2_000; end > 0; end -= 50)
+      cache.upsertImages(Array.from({ length: 50 }, (_, i) => imageDto({ created_at: serverTime(end - 50 + i) })));
+    const writer = new Db(cache.dbPath);
+    try {
+      expect(compactFile(writer, { share: 0, bytes: 0, maxFile: 64 * 1024 })).toBeNull();
+      expect(compactFile(writer, { share: 0, bytes: 0, maxFile: 2 ** 30 })).not.toBeNull();
+    } finally {
+      writer.close();
+    }
   });
 
   it('leaves a file alone when what it would give back is a few MB', () => {
