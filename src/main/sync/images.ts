@@ -1,7 +1,7 @@
 import type { BoardDTO, ImageDTO, ImageNamesResult } from '../../shared/invokeai';
 import type { ListedCount, ListedImages } from '../../shared/ipc';
 import { ASSET_CATEGORIES, type ImageCategory } from '../../shared/models';
-import type { ImageState, UpsertOptions, UpsertResult } from '../cache';
+import type { UpsertOptions, UpsertResult } from '../cache';
 import { heap } from '../heap';
 import type { RunContext } from './context';
 import { fetchTolerant } from './fetch';
@@ -104,8 +104,7 @@ export async function syncImages(ctx: RunContext, boards: readonly BoardDTO[]): 
 
   const listed = new Set(listing.image_names);
   await yieldToEventLoop();
-  const gone: ImageState[] = [];
-  for (const state of states.values()) if (!listed.has(state.image_name) && state.touched_at < listedAt) gone.push(state);
+  const gone = [...states.unlisted(listed, listedAt)];
   await yieldToEventLoop();
   for (const slice of chunk(gone, SLICE)) {
     await ctx.cache.removeImages(slice.map((state) => state.image_name));

@@ -45,8 +45,14 @@ export class CachedStates {
     return slot === undefined ? undefined : this.at(slot);
   }
 
-  *values(): IterableIterator<ImageState> {
-    for (let slot = 0; slot < this.names.length; slot++) yield this.at(slot);
+  /**
+   * The states whose names `listed` lacks and that were last written before `before`: what the
+   * server no longer lists. Only those are built as objects, not one per cached image.
+   */
+  *unlisted(listed: ReadonlySet<string>, before: number): IterableIterator<ImageState> {
+    for (let slot = 0; slot < this.names.length; slot++) {
+      if (!listed.has(this.names[slot]!) && this.touched[slot]! < before) yield this.at(slot);
+    }
   }
 
   private at(slot: number): ImageState {

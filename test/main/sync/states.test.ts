@@ -18,7 +18,7 @@ describe('cached image states, packed', () => {
     const added = Array.from({ length: 10_000 }, (_, index) => state(index));
     for (const one of added) states.add(one);
     expect(states.size).toBe(10_000);
-    expect([...states.values()]).toEqual(added);
+    expect([...states.unlisted(new Set(), Infinity)]).toEqual(added);
     expect(states.get('image-4242.png')).toEqual(added[4242]);
     expect(states.has('image-9999.png')).toBe(true);
     expect(states.has('image-10000.png')).toBe(false);
@@ -28,6 +28,15 @@ describe('cached image states, packed', () => {
   it('start empty', () => {
     const states = new CachedStates();
     expect(states.size).toBe(0);
-    expect([...states.values()]).toEqual([]);
+    expect([...states.unlisted(new Set(), Infinity)]).toEqual([]);
+  });
+
+  it('give back only the states the server no longer lists and nothing rewrote since', () => {
+    const states = new CachedStates();
+    const added = Array.from({ length: 100 }, (_, index) => state(index));
+    for (const one of added) states.add(one);
+    const listed = new Set(added.filter((_, index) => index % 4 !== 0).map((one) => one.image_name));
+    const before = added[50]!.touched_at;
+    expect([...states.unlisted(listed, before)]).toEqual(added.filter((_, index) => index % 4 === 0 && index < 50));
   });
 });
